@@ -28,6 +28,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } },
+  },
+  {
     files: ["bin/**", "scripts/**", "loadtest/**", "test/**"],
     rules: { "no-console": "off" },
   },
