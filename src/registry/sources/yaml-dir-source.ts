@@ -1,0 +1,271 @@
+// The YAML directory source: reads every config file under one or more directories, then watches
+// them and reports changes as batches of upserts and deletes.
+//
+// Watching: chokidar (inotify on Linux) reports which paths were touched; what changed is always
+// decided by reading the path again once the tree has been quiet for a short window (see
+// BurstCoalescer). So event kinds do not matter and editors' save dances (write a temp file and
+// rename it over, vim's rename-to-backup and rewrite, delete and recreate) come out as one change
+// of the real file. A touched directory (added, removed, renamed in or out) is listed again, and
+// files known under it are re-checked. Untouched files are never re-read.
+//
+// Semantics (what reaches the listener):
+//  - a bad document or invalid object is reported and skipped alone; the rest applies;
+//  - last good: an object that turns invalid, or that vanishes from a file that no longer reads
+//    cleanly, keeps its last valid version (see DefinitionTable.readFile);
+//  - the same object in two places is an error naming both; the first accepted one serves (files
+//    are read in order: by directory as given, then by path), and takes over when it goes away.
+
+import { watch, type FSWatcher } from "chokidar";
+import { readFile } from "node:fs/promises";
+import { relative, sep } from "node:path";
+import { systemClock, type Clock } from "../../clock.js";
+import type { Logger } from "../../log.js";
+import {
+  parseKeyString,
+  type ConfigKey,
+  type ConfigObject,
+  type KeyString,
+} from "../config-object.js";
+import { formatIssue, type ConfigIssue } from "../config-issue.js";
+import { canonicalJson } from "../semantic-fingerprint.js";
+import { BurstCoalescer } from "./burst-coalescer.js";
+import { ConfigRoots, isConfigFileName, listConfigFiles } from "./config-file-tree.js";
+import { DefinitionTable } from "./definition-table.js";
+import { readYamlText } from "./yaml-text.js";
+
+/** One batch of changes from the source. Upserts and deletes are sorted by key. */
+export interface SourceBatch {
+  readonly upserts: ConfigObject[];
+  readonly deletes: ConfigKey[];
+  /**
+   * Problems in the files read for this batch, and duplicate definitions among the keys it
+   * touched. The full set of outstanding problems is `YamlDirSource.currentIssues()`.
+   */
+  readonly issues: ConfigIssue[];
+}
+
+export interface YamlDirSourceOptions {
+  readonly dirs: readonly string[];
+  /** Receives every batch, the initial load included (before start() resolves). */
+  readonly onBatch: (batch: SourceBatch) => void;
+  readonly clock?: Clock;
+  /** Flush once the tree has been quiet this long (default 100 ms). */
+  readonly quietMs?: number;
+  /** Flush at the latest this long after the first event of a burst (default 1000 ms). */
+  readonly maxDelayMs?: number;
+  /** Namespace for namespaced objects that name none (default "default"). */
+  readonly defaultNamespace?: string;
+  /** How a file is named in sources and issues (default: relative to the working directory). */
+  readonly displayPath?: (absolutePath: string) => string;
+  readonly log?: Logger;
+}
+
+/** How many files are read from disk at once during a load. */
+const READ_CONCURRENCY = 16;
+
+export class YamlDirSource {
+  private readonly opts: YamlDirSourceOptions;
+  private readonly roots: ConfigRoots;
+  private readonly table: DefinitionTable;
+  private readonly coalescer: BurstCoalescer;
+  /** What the listener was last told, per key: the object it holds. */
+  private readonly served = new Map<KeyString, ConfigObject>();
+  private readonly dirtyFiles = new Set<string>();
+  private readonly dirtyDirs = new Set<string>();
+  private watcher: FSWatcher | undefined;
+  /** Loads run one after another; each waits for the one before. */
+  private work: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(opts: YamlDirSourceOptions) {
+    if (opts.dirs.length === 0)
+      throw new Error("YamlDirSource: dirs is empty; give at least one directory");
+    this.opts = opts;
+    this.roots = new ConfigRoots(opts.dirs);
+    this.table = new DefinitionTable(this.roots.compareFiles);
+    this.coalescer = new BurstCoalescer({
+      clock: opts.clock ?? systemClock,
+      quietMs: opts.quietMs ?? 100,
+      maxDelayMs: opts.maxDelayMs ?? 1000,
+      flush: () => this.enqueue(() => this.loadDirty()),
+    });
+  }
+
+  /**
+   * Checks that every directory exists (throws a clear error if not), starts watching, waits for
+   * the watcher to be ready, then reads everything and delivers the initial batch to onBatch.
+   * Resolves after that; changes made from then on are reported.
+   */
+  async start(): Promise<void> {
+    if (this.watcher) throw new Error("YamlDirSource: start() called twice");
+    await this.roots.checkExist();
+    const watcher = watch([...this.roots.dirs], {
+      ignoreInitial: true,
+      // chokidar's own atomic-save handling holds unlink events back 100 ms; we coalesce and
+      // re-read anyway, and held-back unlinks would split a rename into two batches.
+      atomic: false,
+      ignored: (path, stats) =>
+        this.roots.isHidden(path) || (stats?.isFile() === true && !isConfigFileName(path)),
+    });
+    this.watcher = watcher;
+    await new Promise<void>((resolve, reject) => {
+      watcher.once("ready", resolve);
+      watcher.once("error", reject);
+    });
+    watcher.on("all", (event, path) => this.onWatchEvent(event, path));
+    watcher.on("error", (err) => this.opts.log?.error({ err }, "config directory watcher error"));
+    const initial = this.enqueue(async () => {
+      const lists = await Promise.all(this.roots.dirs.map((d) => listConfigFiles(d)));
+      await this.load(lists.flat(), true);
+    });
+    await initial;
+  }
+
+  /** Every problem currently outstanding in the directories (fixed ones disappear). */
+  currentIssues(): ConfigIssue[] {
+    return this.table.issues();
+  }
+
+  /** Stops watching and cancels pending work; no batch is delivered after this resolves. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.coalescer.cancel();
+    await this.watcher?.close();
+    await this.work;
+  }
+
+  private onWatchEvent(event: string, path: string): void {
+    if (this.closed) return;
+    if (event === "addDir" || event === "unlinkDir") this.dirtyDirs.add(path);
+    else if (isConfigFileName(path)) this.dirtyFiles.add(path);
+    else return;
+    this.coalescer.notify();
+  }
+
+  private enqueue(job: () => Promise<void>): Promise<void> {
+    const run = this.work.then(job);
+    this.work = run.catch((err: unknown) =>
+      this.opts.log?.error({ err }, "reading config directories failed"),
+    );
+    return run;
+  }
+
+  /** Re-reads what the watcher reported since the last load. */
+  private async loadDirty(): Promise<void> {
+    if (this.closed) return;
+    const files = new Set(this.dirtyFiles);
+    const dirs = [...this.dirtyDirs];
+    this.dirtyFiles.clear();
+    this.dirtyDirs.clear();
+    for (const dir of dirs) {
+      for (const known of this.knownFilesUnder(dir)) files.add(known);
+      for (const found of await listConfigFiles(dir)) files.add(found);
+    }
+    await this.load([...files], false);
+  }
+
+  /** Reads the given files (missing ones count as deleted) and delivers one batch. */
+  private async load(paths: string[], initial: boolean): Promise<void> {
+    const files = [...new Set(paths)]
+      .filter((p) => this.roots.rootIndexOf(p) >= 0 && !this.roots.isHidden(p))
+      .sort(this.roots.compareFiles);
+    const texts = await readAll(files);
+    if (this.closed) return;
+    const issuesBefore = initial ? "" : issueSignature(this.table.issues());
+    const touched = new Set<KeyString>();
+    files.forEach((file, i) => {
+      const read = texts[i]!;
+      let keys: Iterable<KeyString> = [];
+      if ("text" in read) {
+        const result = readYamlText(read.text, this.display(file), {
+          defaultNamespace: this.opts.defaultNamespace,
+        });
+        keys = this.table.readFile(file, result);
+      } else if (read.gone) {
+        keys = this.table.removeFile(file);
+      } else {
+        this.table.fileUnreadable(file, {
+          severity: "error",
+          source: { file: this.display(file) },
+          path: "",
+          message: `cannot read file: ${read.error}; what it defined before keeps serving`,
+        });
+      }
+      for (const k of keys) touched.add(k);
+    });
+    const batch = this.diff(touched, files);
+    // A file touched without a change (saved again, `touch`) reports nothing.
+    const changed =
+      batch.upserts.length + batch.deletes.length > 0 ||
+      issueSignature(this.table.issues()) !== issuesBefore;
+    if (initial || changed) this.opts.onBatch(batch);
+  }
+
+  /** Compares the served definition of each touched key with what the listener holds. */
+  private diff(touched: Set<KeyString>, files: string[]): SourceBatch {
+    const upserts: ConfigObject[] = [];
+    const deletes: ConfigKey[] = [];
+    for (const key of [...touched].sort()) {
+      const now = this.table.winner(key);
+      const before = this.served.get(key);
+      if (now === before) continue;
+      if (now !== undefined && before !== undefined && sameObject(now, before)) {
+        this.served.set(key, now); // read again, identical, same place: nothing to tell
+        continue;
+      }
+      if (now === undefined) {
+        this.served.delete(key);
+        deletes.push(parseKeyString(key));
+      } else {
+        this.served.set(key, now);
+        upserts.push(now);
+      }
+    }
+    return { upserts, deletes, issues: this.table.issuesFor(files, touched) };
+  }
+
+  private knownFilesUnder(dir: string): string[] {
+    const prefix = dir + sep;
+    const out: string[] = [];
+    for (const file of this.table.knownFiles()) if (file.startsWith(prefix)) out.push(file);
+    return out;
+  }
+
+  private display(file: string): string {
+    if (this.opts.displayPath) return this.opts.displayPath(file);
+    const rel = relative(process.cwd(), file);
+    return rel === "" || rel.startsWith("..") ? file : rel;
+  }
+}
+
+/** Identical in every respect, including where it was read from. */
+function sameObject(a: ConfigObject, b: ConfigObject): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+function issueSignature(issues: readonly ConfigIssue[]): string {
+  return issues.map(formatIssue).join("\n");
+}
+
+type FileRead = { text: string } | { gone: true } | { gone: false; error: string };
+
+/** Reads files with bounded concurrency; a missing file (or one replaced by a directory) is gone. */
+async function readAll(files: readonly string[]): Promise<FileRead[]> {
+  const out: FileRead[] = new Array<FileRead>(files.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < files.length; i = next++) {
+      try {
+        out[i] = { text: await readFile(files[i]!, "utf8") };
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        out[i] =
+          code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR"
+            ? { gone: true }
+            : { gone: false, error: code ?? (e as Error).message };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
+  return out;
+}
