@@ -2,6 +2,20 @@
 
 import type { Kind } from "../../kinds.js";
 import type { Report } from "../report.js";
+import { authorizationPolicyRule } from "./authorization-policy.js";
+import { destinationRuleRule } from "./destination-rule.js";
+import { gatewayRule } from "./gateway.js";
+import { ingressRule } from "./ingress.js";
+import { endpointSliceRule, endpointsRule } from "./kube-endpoints.js";
+import { namespaceRule, podRule, secretRule } from "./kube-objects.js";
+import { serviceRule } from "./kube-service.js";
+import { configMapRule, meshConfigRule, meshNetworksRule } from "./mesh-kinds.js";
+import { peerAuthenticationRule } from "./peer-authentication.js";
+import { requestAuthenticationRule } from "./request-authentication.js";
+import { serviceEntryRule } from "./service-entry.js";
+import { sidecarRule } from "./sidecar.js";
+import { virtualServiceRule } from "./virtual-service.js";
+import { workloadEntryRule } from "./workload-entry.js";
 
 export interface RuleContext {
   readonly kind: Kind;
@@ -12,4 +26,24 @@ export interface RuleContext {
 
 export type KindRule = (doc: Record<string, unknown>, report: Report, ctx: RuleContext) => void;
 
-export const KIND_RULES: Partial<Record<Kind, KindRule>> = {};
+export const KIND_RULES: Partial<Record<Kind, KindRule>> = {
+  VirtualService: virtualServiceRule,
+  DestinationRule: destinationRuleRule,
+  Gateway: gatewayRule,
+  ServiceEntry: serviceEntryRule,
+  Sidecar: sidecarRule,
+  WorkloadEntry: workloadEntryRule,
+  PeerAuthentication: peerAuthenticationRule,
+  RequestAuthentication: requestAuthenticationRule,
+  AuthorizationPolicy: authorizationPolicyRule,
+  MeshConfig: meshConfigRule,
+  MeshNetworks: meshNetworksRule,
+  Service: serviceRule,
+  Endpoints: endpointsRule,
+  EndpointSlice: endpointSliceRule,
+  Pod: podRule,
+  Namespace: namespaceRule,
+  Secret: secretRule,
+  ConfigMap: configMapRule,
+  Ingress: ingressRule,
+};

@@ -1,0 +1,122 @@
+// Gateway: servers with ports, hosts and server-side TLS; a selector for the gateway workload.
+
+import { checkNamespacedHost } from "./hosts.js";
+import type { KindRule } from "./index.js";
+import { checkLabels } from "./labels.js";
+import { checkIstioPortName, checkPort, checkProtocol, protocolOf } from "./ports.js";
+import { isRecord, list, q, rec, type IssueSink, type Path } from "./shape.js";
+
+export const gatewayRule: KindRule = (doc, report) => {
+  const spec = rec(doc.spec) ?? {};
+  const selector = rec(spec.selector);
+  if (!selector || Object.keys(selector).length === 0)
+    report.warn(
+      ["spec", "selector"],
+      "selector is empty; this Gateway applies to every gateway workload (usually you want istio: ingressgateway)",
+    );
+  checkLabels(report, ["spec", "selector"], spec.selector, "selector label");
+  const servers = list(spec.servers);
+  if (servers.length === 0) {
+    report.error(
+      ["spec", "servers"],
+      "Gateway has no servers; add at least one server with a port and hosts",
+    );
+    return;
+  }
+  const portNames = new Map<string, number>();
+  servers.forEach((s, i) => {
+    const at = ["spec", "servers", i];
+    if (!isRecord(s)) {
+      report.error(at, "server must be a mapping");
+      return;
+    }
+    const port = rec(s.port);
+    if (!port) report.error([...at, "port"], "server needs a port with number, protocol and name");
+    else {
+      checkPort(report, [...at, "port", "number"], port.number, "server port");
+      checkProtocol(report, [...at, "port", "protocol"], port.protocol);
+      checkIstioPortName(report, [...at, "port", "name"], port.name);
+      if (typeof port.name === "string" && port.name !== "") {
+        const first = portNames.get(port.name);
+        if (first !== undefined)
+          report.error(
+            [...at, "port", "name"],
+            `port name ${q(port.name)} is already used by servers[${first}]; server port names must be unique`,
+          );
+        else portNames.set(port.name, i);
+      }
+    }
+    const hosts = list(s.hosts);
+    if (hosts.length === 0)
+      report.error(
+        [...at, "hosts"],
+        'server needs at least one host, e.g. "*" or "bookinfo.example.com"',
+      );
+    hosts.forEach((h, j) => checkNamespacedHost(report, [...at, "hosts", j], h, "gateway"));
+    checkServerTls(report, [...at, "tls"], s.tls, protocolOf(port?.protocol));
+  });
+};
+
+const TLS_VERSIONS = ["TLS_AUTO", "TLSV1_0", "TLSV1_1", "TLSV1_2", "TLSV1_3"];
+
+function checkServerTls(
+  sink: IssueSink,
+  path: Path,
+  tls: unknown,
+  protocol: string | undefined,
+): void {
+  const t = rec(tls);
+  const needsTls = protocol === "HTTPS" || protocol === "TLS";
+  if (!t) {
+    if (needsTls)
+      sink.error(
+        path,
+        `${protocol} server needs a tls block with a mode (SIMPLE, MUTUAL, PASSTHROUGH, ...)`,
+      );
+    return;
+  }
+  if (protocol === "HTTP" && t.httpsRedirect !== true && typeof t.mode === "string")
+    sink.error(
+      path,
+      "plain HTTP server cannot have TLS settings; use protocol HTTPS, or only httpsRedirect: true",
+    );
+  if (needsTls && typeof t.mode !== "string")
+    sink.error(
+      [...path, "mode"],
+      `${protocol} server tls needs a mode: SIMPLE, MUTUAL, PASSTHROUGH, AUTO_PASSTHROUGH or ISTIO_MUTUAL`,
+    );
+  const has = (k: string) => typeof t[k] === "string" && t[k] !== "";
+  const mode = t.mode;
+  if (
+    (mode === "SIMPLE" || mode === "MUTUAL" || mode === "OPTIONAL_MUTUAL") &&
+    !has("credentialName")
+  ) {
+    if (!has("serverCertificate") || !has("privateKey"))
+      sink.error(
+        path,
+        `tls mode ${mode} needs credentialName, or serverCertificate and privateKey`,
+      );
+    else if (mode !== "SIMPLE" && !has("caCertificates"))
+      sink.error(
+        [...path, "caCertificates"],
+        `tls mode ${mode} needs caCertificates to verify client certificates (or use credentialName)`,
+      );
+  }
+  if (mode === "ISTIO_MUTUAL") {
+    const extra = ["serverCertificate", "privateKey", "caCertificates", "credentialName"].filter(
+      has,
+    );
+    if (extra.length > 0)
+      sink.error(
+        path,
+        `tls mode ISTIO_MUTUAL uses the mesh certificates; remove ${extra.join(", ")}`,
+      );
+  }
+  const min = TLS_VERSIONS.indexOf(String(t.minProtocolVersion ?? "TLS_AUTO"));
+  const max = TLS_VERSIONS.indexOf(String(t.maxProtocolVersion ?? "TLS_AUTO"));
+  if (min > 0 && max > 0 && min > max)
+    sink.error(
+      [...path, "minProtocolVersion"],
+      `minProtocolVersion ${q(t.minProtocolVersion)} is above maxProtocolVersion ${q(t.maxProtocolVersion)}`,
+    );
+}

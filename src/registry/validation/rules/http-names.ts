@@ -1,0 +1,51 @@
+// HTTP header names, header operations and methods as Istio checks them.
+
+import { q, type IssueSink, type Path } from "./shape.js";
+
+const HEADER_NAME = /^[-_A-Za-z0-9]+$/;
+
+/** Header names used in matches: letters, digits, '-' and '_' (lower case is the norm). */
+export function checkHeaderName(sink: IssueSink, path: Path, name: string): void {
+  if (name === "") sink.error(path, "header name is empty");
+  else if (!HEADER_NAME.test(name))
+    sink.error(path, `header name ${q(name)} is not valid; use letters, digits, '-' and '_'`);
+}
+
+/**
+ * Header names in add/set/remove operations. Pseudo headers (`:path`) and `host` cannot be
+ * changed, except that request add/set may rewrite the authority (`:authority` or `host`).
+ */
+export function checkHeaderOperationName(
+  sink: IssueSink,
+  path: Path,
+  name: string,
+  allowAuthority: boolean,
+): void {
+  const lower = name.toLowerCase();
+  const isAuthority = lower === ":authority" || lower === "host";
+  if (allowAuthority && isAuthority) return;
+  if (name.startsWith(":") || lower === "host") {
+    sink.error(
+      path,
+      `header ${q(name)} cannot be changed; pseudo headers and host are managed by the proxy`,
+    );
+    return;
+  }
+  checkHeaderName(sink, path, name);
+}
+
+export const HTTP_METHODS = [
+  "GET",
+  "HEAD",
+  "POST",
+  "PUT",
+  "DELETE",
+  "CONNECT",
+  "OPTIONS",
+  "TRACE",
+  "PATCH",
+] as const;
+
+export function isHttpMethod(s: unknown): boolean {
+  return typeof s === "string" && (HTTP_METHODS as readonly string[]).includes(s);
+}
