@@ -94,7 +94,10 @@ export function validateDocument(
   if (!report.hasErrors) KIND_RULES[kind]?.(doc, report, { kind, namespace, name, apiVersion });
   if (report.hasErrors) return { issues: report.issues };
 
-  const { apiVersion: _a, kind: _k, metadata: _m, status: _s, ...body } = doc;
+  const { apiVersion: _a, kind: _k, metadata: _m, status, ...rest } = doc;
+  // Status is dropped (it is not configuration), except for Pods: the pod IP and readiness the
+  // mesh model needs live in status.podIP / status.conditions.
+  const body = kind === "Pod" && isRecord(status) ? { ...rest, status } : rest;
   const object: ConfigObject = {
     apiVersion,
     kind: kind as Kind,
