@@ -112,6 +112,8 @@ export function virtualService(name: string, host: string, extraMeta = ""): stri
     ...(extraMeta ? [extraMeta] : []),
     "spec:",
     `  hosts: [${host}]`,
+    "  http:",
+    `  - route: [{destination: {host: ${host}}}]`,
     "",
   ].join("\n");
 }

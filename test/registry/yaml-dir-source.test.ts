@@ -21,7 +21,7 @@ test("initial load reads a nested multi-document tree and skips hidden and non-Y
       apiVersion: "networking.istio.io/v1beta1",
       kind: "VirtualService",
       metadata: { name: "c", namespace: "default" },
-      spec: { hosts: ["four"] },
+      spec: { hosts: ["four"], http: [{ route: [{ destination: { host: "four" } }] }] },
     }),
     ".hidden.yaml": vs("hidden", "x"),
     ".git/d.yaml": vs("git", "x"),
@@ -224,12 +224,12 @@ test("a directory moved into the tree is loaded; moved out, its objects are dele
   await writeFile(join(outside, "team", "nested", "n.yaml"), vs("n", "nested"));
 
   await h.rename(join(outside, "team"), "team");
-  let added: string[] = [];
+  const added: string[] = [];
   while (added.length < 2) added.push(...(await h.nextBatch()).changes.added.map((k) => k.name));
   t.deepEqual(added.sort(), ["n", "t"]);
 
   await h.rename("team", join(outside, "team-again"));
-  let deleted: string[] = [];
+  const deleted: string[] = [];
   while (deleted.length < 2)
     deleted.push(...(await h.nextBatch()).changes.deleted.map((k) => k.name));
   t.deepEqual(deleted.sort(), ["n", "t"]);

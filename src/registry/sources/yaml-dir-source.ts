@@ -16,7 +16,6 @@
 //    are read in order: by directory as given, then by path), and takes over when it goes away.
 
 import { watch, type FSWatcher } from "chokidar";
-import { readFile } from "node:fs/promises";
 import { relative, sep } from "node:path";
 import { systemClock, type Clock } from "../../clock.js";
 import type { Logger } from "../../log.js";
@@ -31,7 +30,7 @@ import { canonicalJson } from "../semantic-fingerprint.js";
 import { BurstCoalescer } from "./burst-coalescer.js";
 import { ConfigRoots, isConfigFileName, listConfigFiles } from "./config-file-tree.js";
 import { DefinitionTable } from "./definition-table.js";
-import { readYamlText } from "./yaml-text.js";
+import { readConfigFiles } from "./read-config-files.js";
 
 /** One batch of changes from the source. Upserts and deletes are sorted by key. */
 export interface SourceBatch {
@@ -60,9 +59,6 @@ export interface YamlDirSourceOptions {
   readonly log?: Logger;
 }
 
-/** How many files are read from disk at once during a load. */
-const READ_CONCURRENCY = 16;
-
 export class YamlDirSource {
   private readonly opts: YamlDirSourceOptions;
   private readonly roots: ConfigRoots;
@@ -87,7 +83,8 @@ export class YamlDirSource {
       clock: opts.clock ?? systemClock,
       quietMs: opts.quietMs ?? 100,
       maxDelayMs: opts.maxDelayMs ?? 1000,
-      flush: () => this.enqueue(() => this.loadDirty()),
+      // A failed load was reported by enqueue(); the rejection itself is not needed here.
+      flush: () => void this.enqueue(() => this.loadDirty()).catch(() => undefined),
     });
   }
 
@@ -108,17 +105,22 @@ export class YamlDirSource {
         this.roots.isHidden(path) || (stats?.isFile() === true && !isConfigFileName(path)),
     });
     this.watcher = watcher;
-    await new Promise<void>((resolve, reject) => {
-      watcher.once("ready", resolve);
-      watcher.once("error", reject);
-    });
-    watcher.on("all", (event, path) => this.onWatchEvent(event, path));
-    watcher.on("error", (err) => this.opts.log?.error({ err }, "config directory watcher error"));
-    const initial = this.enqueue(async () => {
-      const lists = await Promise.all(this.roots.dirs.map((d) => listConfigFiles(d)));
-      await this.load(lists.flat(), true);
-    });
-    await initial;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        watcher.once("ready", resolve);
+        watcher.once("error", reject);
+      });
+      watcher.removeAllListeners("error");
+      watcher.on("all", (event, path) => this.onWatchEvent(event, path));
+      watcher.on("error", (err) => this.reportError(err, "config directory watcher error"));
+      await this.enqueue(async () => {
+        const lists = await Promise.all(this.roots.dirs.map((d) => listConfigFiles(d)));
+        await this.load(lists.flat(), true);
+      });
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
   }
 
   /** Every problem currently outstanding in the directories (fixed ones disappear). */
@@ -144,10 +146,13 @@ export class YamlDirSource {
 
   private enqueue(job: () => Promise<void>): Promise<void> {
     const run = this.work.then(job);
-    this.work = run.catch((err: unknown) =>
-      this.opts.log?.error({ err }, "reading config directories failed"),
-    );
+    this.work = run.catch((err: unknown) => this.reportError(err, "loading config files failed"));
     return run;
+  }
+
+  private reportError(err: unknown, what: string): void {
+    if (this.opts.log) this.opts.log.error({ err }, what);
+    else console.error(`meshpilot: ${what}:`, err);
   }
 
   /** Re-reads what the watcher reported since the last load. */
@@ -169,28 +174,27 @@ export class YamlDirSource {
     const files = [...new Set(paths)]
       .filter((p) => this.roots.rootIndexOf(p) >= 0 && !this.roots.isHidden(p))
       .sort(this.roots.compareFiles);
-    const texts = await readAll(files);
+    const reads = await readConfigFiles(files, (f) => this.display(f), {
+      defaultNamespace: this.opts.defaultNamespace,
+    });
     if (this.closed) return;
     const issuesBefore = initial ? "" : issueSignature(this.table.issues());
     const touched = new Set<KeyString>();
     files.forEach((file, i) => {
-      const read = texts[i]!;
-      let keys: Iterable<KeyString> = [];
-      if ("text" in read) {
-        const result = readYamlText(read.text, this.display(file), {
-          defaultNamespace: this.opts.defaultNamespace,
-        });
-        keys = this.table.readFile(file, result);
-      } else if (read.gone) {
-        keys = this.table.removeFile(file);
-      } else {
+      const read = reads[i]!;
+      if (read.state === "unreadable") {
         this.table.fileUnreadable(file, {
           severity: "error",
           source: { file: this.display(file) },
           path: "",
-          message: `cannot read file: ${read.error}; what it defined before keeps serving`,
+          message: `${read.reason}; what it defined before keeps serving`,
         });
+        return;
       }
+      const keys =
+        read.state === "read"
+          ? this.table.readFile(file, read.result)
+          : this.table.removeFile(file);
       for (const k of keys) touched.add(k);
     });
     const batch = this.diff(touched, files);
@@ -245,27 +249,4 @@ function sameObject(a: ConfigObject, b: ConfigObject): boolean {
 
 function issueSignature(issues: readonly ConfigIssue[]): string {
   return issues.map(formatIssue).join("\n");
-}
-
-type FileRead = { text: string } | { gone: true } | { gone: false; error: string };
-
-/** Reads files with bounded concurrency; a missing file (or one replaced by a directory) is gone. */
-async function readAll(files: readonly string[]): Promise<FileRead[]> {
-  const out: FileRead[] = new Array<FileRead>(files.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < files.length; i = next++) {
-      try {
-        out[i] = { text: await readFile(files[i]!, "utf8") };
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        out[i] =
-          code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR"
-            ? { gone: true }
-            : { gone: false, error: code ?? (e as Error).message };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
-  return out;
 }
