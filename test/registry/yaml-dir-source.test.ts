@@ -162,6 +162,25 @@ test("bad YAML at initial load is reported and the rest of the directory applies
   t.regex(h.initial.batch.issues.map(formatIssue).join("\n"), /a\.yaml#0.*YAML:/);
 });
 
+test("a file the YAML library refuses outright is reported; what it defined keeps serving", async (t) => {
+  const h = await ConfigDir.start({ "a.yaml": vs("a", "one"), "b.yaml": vs("b", "two") });
+  t.teardown(() => h.close());
+  const aliasBomb = [
+    "a: &a [x, x, x, x, x, x, x, x, x]",
+    "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]",
+    "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]",
+    "d: [*c, *c, *c, *c, *c, *c, *c, *c, *c]",
+    "",
+  ].join("\n");
+  await h.write("a.yaml", aliasBomb);
+  await h.write("b.yaml", vs("b", "three"));
+  let updated = 0;
+  while (updated === 0) updated = (await h.nextBatch()).changes.updated.length;
+  t.deepEqual(hostsOf(h, "b"), ["three"]);
+  t.deepEqual(hostsOf(h, "a"), ["one"]);
+  t.regex(issueText(h), /a\.yaml: cannot parse file: .*keeps serving/);
+});
+
 test("the same object in two files: error names both, the first serves, then hands over", async (t) => {
   const h = await ConfigDir.start({
     "a.yaml": vs("x", "from-a"),
