@@ -21,10 +21,6 @@ export function gatewayNameProblem(gw: unknown): string | undefined {
 export function checkGatewayNames(sink: IssueSink, path: Path, gateways: unknown): void {
   list(gateways).forEach((gw, i) => {
     const problem = gatewayNameProblem(gw);
-    if (problem)
-      sink.error(
-        [...path, i],
-        `gateway ${q(gw)} ${problem}; use mesh, a Gateway name, or namespace/name`,
-      );
+    if (problem) sink.error([...path, i], `gateway ${q(gw)} ${problem}`);
   });
 }
