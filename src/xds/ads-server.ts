@@ -1,0 +1,218 @@
+// The xDS gRPC server: AggregatedDiscoveryService (StreamAggregatedResources and
+// DeltaAggregatedResources) plus the per-type SotW and delta services, on @grpc/grpc-js.
+// It serves whatever a SnapshotResolver gives for each proxy; the caller says when something
+// changed with push(). Requests are decoded with the generated static code; responses are
+// written as pre-assembled bytes through a pass-through serializer.
+
+import { EventEmitter } from "node:events";
+import * as grpc from "@grpc/grpc-js";
+import type { ResourceSet, ResourceSnapshot } from "./encoded-resource.js";
+import {
+  XdsConnection,
+  type AnyRequest,
+  type ConnectionHost,
+  type UndecodableRequest,
+  type Variant,
+} from "./connection.js";
+import { buildDebugSet } from "./debug-types.js";
+import { decodeDeltaDiscoveryRequest, decodeDiscoveryRequest } from "./protos.js";
+import type { Proxy } from "./proxy-identity.js";
+import { ADS_SERVICE, PER_TYPE_SERVICES } from "./type-urls.js";
+import { XdsMetrics } from "./metrics.js";
+
+export type SnapshotResolver = (proxy: Proxy) => ResourceSnapshot;
+
+export interface XdsServerOptions {
+  resolver: SnapshotResolver;
+  /** Largest request accepted (bytes); larger ones end the stream with RESOURCE_EXHAUSTED. */
+  maxReceiveMessageBytes?: number;
+  /** Messages a stream may have written but not yet flushed before it stops sending. */
+  maxWritesInFlight?: number;
+  now?: () => number;
+  /** Reports problems worth a log line (unknown types, rejected streams). */
+  log?: (level: "info" | "warn", msg: string, fields?: Record<string, unknown>) => void;
+  /** Metrics registry to use; none by default. */
+  metrics?: XdsMetrics;
+}
+
+export interface RequestEvent {
+  readonly connection: XdsConnection;
+  readonly typeUrl: string;
+  readonly outcome: string;
+}
+
+export const DEFAULT_MAX_RECEIVE_BYTES = 4 * 1024 * 1024;
+
+function decoder(decode: (b: Uint8Array) => AnyRequest) {
+  return (buf: Buffer): AnyRequest | UndecodableRequest => {
+    try {
+      return decode(buf);
+    } catch (e) {
+      return { decodeError: (e as Error).message };
+    }
+  };
+}
+
+function method(path: string, variant: Variant): grpc.MethodDefinition<unknown, Buffer> {
+  return {
+    path,
+    requestStream: true,
+    responseStream: true,
+    requestSerialize: () => {
+      throw new Error("server only");
+    },
+    requestDeserialize: decoder(
+      variant === "sotw" ? decodeDiscoveryRequest : decodeDeltaDiscoveryRequest,
+    ),
+    responseSerialize: (b: Buffer) => b,
+    responseDeserialize: (b: Buffer) => b,
+  };
+}
+
+/**
+ * Events: "request" (RequestEvent) after each request is processed; "connect" and
+ * "disconnect" (XdsConnection).
+ */
+export class XdsServer extends EventEmitter implements ConnectionHost {
+  private readonly grpcServer: grpc.Server;
+  private readonly byProxy = new Map<string, Set<XdsConnection>>();
+  readonly maxWritesInFlight: number;
+  private readonly clock: () => number;
+  private readonly metrics?: XdsMetrics;
+
+  constructor(private readonly options: XdsServerOptions) {
+    super();
+    this.maxWritesInFlight = options.maxWritesInFlight ?? 4;
+    this.clock = options.now ?? Date.now;
+    this.metrics = options.metrics;
+    this.grpcServer = new grpc.Server({
+      "grpc.max_receive_message_length":
+        options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_BYTES,
+      "grpc.max_send_message_length": -1,
+    });
+    const handler =
+      (variant: Variant, fixedType?: string) =>
+      (call: grpc.ServerDuplexStream<unknown, Buffer>) => {
+        new XdsConnection(
+          variant,
+          call as grpc.ServerDuplexStream<AnyRequest | UndecodableRequest, Buffer>,
+          this,
+          fixedType,
+        );
+      };
+    const ads = `/${ADS_SERVICE}/`;
+    this.grpcServer.addService(
+      {
+        StreamAggregatedResources: method(`${ads}StreamAggregatedResources`, "sotw"),
+        DeltaAggregatedResources: method(`${ads}DeltaAggregatedResources`, "delta"),
+      },
+      {
+        StreamAggregatedResources: handler("sotw"),
+        DeltaAggregatedResources: handler("delta"),
+      },
+    );
+    for (const s of PER_TYPE_SERVICES) {
+      this.grpcServer.addService(
+        {
+          [s.sotw]: method(`/${s.service}/${s.sotw}`, "sotw"),
+          [s.delta]: method(`/${s.service}/${s.delta}`, "delta"),
+        },
+        { [s.sotw]: handler("sotw", s.typeUrl), [s.delta]: handler("delta", s.typeUrl) },
+      );
+    }
+  }
+
+  /** Binds `HOST:PORT` (port 0 picks one) and returns the bound address. */
+  async listen(address: string): Promise<string> {
+    const port = await new Promise<number>((resolve, reject) =>
+      this.grpcServer.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, p) =>
+        err ? reject(err) : resolve(p),
+      ),
+    );
+    const host = address.slice(0, address.lastIndexOf(":"));
+    return `${host}:${port}`;
+  }
+
+  /** Closes every stream and the listener. */
+  async close(): Promise<void> {
+    for (const c of this.connections()) c.close(grpc.status.UNAVAILABLE, "server shutting down");
+    this.grpcServer.forceShutdown();
+  }
+
+  /**
+   * Something changed for these proxies (all when "all"): re-evaluate the given types (all
+   * subscribed types by default) and send what differs. Returns the number of streams touched.
+   */
+  push(proxyIds: Iterable<string> | "all", types?: Iterable<string>): number {
+    const typeList = types === undefined ? undefined : [...types];
+    let n = 0;
+    const targets =
+      proxyIds === "all"
+        ? this.byProxy.values()
+        : [...proxyIds].map((id) => this.byProxy.get(id) ?? new Set<XdsConnection>());
+    for (const set of targets) {
+      for (const c of set) {
+        c.push(typeList);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Every identified stream. */
+  connections(): XdsConnection[] {
+    return [...this.byProxy.values()].flatMap((s) => [...s]);
+  }
+
+  connectionsOf(proxyId: string): XdsConnection[] {
+    return [...(this.byProxy.get(proxyId) ?? [])];
+  }
+
+  // ---- ConnectionHost ----
+
+  now(): number {
+    return this.clock();
+  }
+
+  resolve(proxy: Proxy): ResourceSnapshot {
+    return this.options.resolver(proxy);
+  }
+
+  debugSet(typeUrl: string, proxy: Proxy, names: ReadonlySet<string> | undefined): ResourceSet {
+    return buildDebugSet(this, typeUrl, proxy, names);
+  }
+
+  register(c: XdsConnection): void {
+    const id = (c.proxy as Proxy).id;
+    let set = this.byProxy.get(id);
+    if (!set) this.byProxy.set(id, (set = new Set()));
+    set.add(c);
+    this.metrics?.connected(1);
+    this.emit("connect", c);
+  }
+
+  unregister(c: XdsConnection): void {
+    const id = (c.proxy as Proxy).id;
+    const set = this.byProxy.get(id);
+    if (set?.delete(c)) {
+      if (set.size === 0) this.byProxy.delete(id);
+      this.metrics?.connected(-1);
+      this.emit("disconnect", c);
+    }
+  }
+
+  onRequest(c: XdsConnection, typeUrl: string, outcome: string): void {
+    this.metrics?.request(typeUrl, outcome);
+    if (outcome === "unknown-type" || outcome.startsWith("rejected"))
+      this.options.log?.("warn", `xDS request ${outcome}`, {
+        proxy: c.proxy?.id,
+        peer: c.peer,
+        typeUrl,
+      });
+    this.emit("request", { connection: c, typeUrl, outcome } satisfies RequestEvent);
+  }
+
+  onSend(_c: XdsConnection, typeUrl: string, bytes: number): void {
+    this.metrics?.sent(typeUrl, bytes);
+  }
+}

@@ -1,0 +1,276 @@
+// One xDS stream (ADS or per-type, SotW or delta): identifies the proxy from the first request,
+// keeps per-type protocol state, and writes responses in push order with bounded buffering.
+//
+// Sending is lazy: a request or a push only marks a type dirty; flush() builds the response from
+// the proxy's current snapshot when the stream can take it. A client that stops reading therefore
+// holds at most `maxWritesInFlight` messages plus one pending "dirty" mark per type — always the
+// latest content, never a queue of old versions.
+
+import * as grpc from "@grpc/grpc-js";
+import { buildDelta, commitDelta, DeltaTypeState, onDeltaRequest } from "./delta-stream.js";
+import {
+  emptySet,
+  nextBodyId,
+  nonceOf,
+  type ResourceSet,
+  type ResourceSnapshot,
+} from "./encoded-resource.js";
+import type { DeltaDiscoveryRequest, DiscoveryRequest } from "./protos.js";
+import { parseProxy, ProxyIdentityError, type Proxy } from "./proxy-identity.js";
+import { buildSotw, commitSotw, onSotwRequest, SotwTypeState } from "./sotw-stream.js";
+import { DEBUG_TYPES, isAllowedFor, isKnownType, pushRank, TypeUrl } from "./type-urls.js";
+import { encodeDeltaResponse, encodeNonceField } from "./wire.js";
+
+export type Variant = "sotw" | "delta";
+export type AnyRequest = DiscoveryRequest | DeltaDiscoveryRequest;
+
+/** A request that could not be decoded (handled as INVALID_ARGUMENT). */
+export interface UndecodableRequest {
+  readonly decodeError: string;
+}
+
+/** What a connection needs from the server that owns it. */
+export interface ConnectionHost {
+  now(): number;
+  resolve(proxy: Proxy): ResourceSnapshot;
+  /** Resources for istio.io/debug/* types, built on request. */
+  debugSet(typeUrl: string, proxy: Proxy, names: ReadonlySet<string> | undefined): ResourceSet;
+  register(c: XdsConnection): void;
+  unregister(c: XdsConnection): void;
+  /** Observers: metrics, logs and tests. */
+  onRequest(c: XdsConnection, typeUrl: string, outcome: string): void;
+  onSend(c: XdsConnection, typeUrl: string, bytes: number): void;
+  readonly maxWritesInFlight: number;
+}
+
+type State = SotwTypeState | DeltaTypeState;
+
+let connectionCounter = 0;
+
+export class XdsConnection {
+  proxy?: Proxy;
+  id = "";
+  readonly connectedAt: number;
+  readonly states = new Map<string, State>();
+  private writesInFlight = 0;
+  private blocked = false;
+  private closed = false;
+  private flushing = false;
+  private readonly warnedTypes = new Set<string>();
+
+  constructor(
+    readonly variant: Variant,
+    private readonly call: grpc.ServerDuplexStream<AnyRequest | UndecodableRequest, Buffer>,
+    private readonly host: ConnectionHost,
+    /** Set for the per-type (non-ADS) services. */
+    readonly fixedType?: string,
+  ) {
+    this.connectedAt = host.now();
+    call.on("data", (req: AnyRequest | UndecodableRequest) => this.onData(req));
+    call.on("end", () => this.close(grpc.status.OK, "client closed the stream"));
+    call.on("error", () => this.close());
+    call.on("cancelled", () => this.close());
+    call.on("close", () => this.close());
+  }
+
+  get peer(): string {
+    return this.call.getPeer();
+  }
+
+  /** Messages written but not yet flushed to the socket (for tests of slow clients). */
+  get pendingWrites(): number {
+    return this.writesInFlight;
+  }
+
+  /** Marks types (all subscribed ones by default) for re-evaluation and sends what changed. */
+  push(types?: Iterable<string>): void {
+    if (this.closed) return;
+    if (types === undefined) {
+      for (const [t, st] of this.states) if (!DEBUG_TYPES.has(t)) st.dirty = true;
+    } else {
+      for (const t of types) {
+        const st = this.states.get(t);
+        if (st) st.dirty = true;
+      }
+    }
+    this.flush();
+  }
+
+  /** Ends the stream with a status (no-op if already closed). */
+  close(code?: grpc.status, details?: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.proxy) this.host.unregister(this);
+    if (code !== undefined && code !== grpc.status.OK) {
+      this.call.emit("error", { code, details, metadata: new grpc.Metadata() });
+    } else if (code === grpc.status.OK) {
+      this.call.end();
+    }
+  }
+
+  private fail(code: grpc.status, details: string): void {
+    this.host.onRequest(this, "", `rejected: ${details}`);
+    this.close(code, details);
+  }
+
+  private onData(req: AnyRequest | UndecodableRequest): void {
+    if (this.closed) return;
+    if ("decodeError" in req)
+      return this.fail(grpc.status.INVALID_ARGUMENT, `cannot decode request: ${req.decodeError}`);
+    if (!this.proxy) {
+      try {
+        this.proxy = parseProxy(req.node);
+      } catch (e) {
+        if (e instanceof ProxyIdentityError)
+          return this.fail(grpc.status.INVALID_ARGUMENT, e.message);
+        throw e;
+      }
+      this.id = `${this.proxy.id}-${++connectionCounter}`;
+      this.host.register(this);
+    }
+    const typeUrl = req.typeUrl || this.fixedType || "";
+    if (!typeUrl) return this.fail(grpc.status.INVALID_ARGUMENT, "type_url is required on ADS");
+    if (this.fixedType && typeUrl !== this.fixedType)
+      return this.fail(
+        grpc.status.INVALID_ARGUMENT,
+        `this service serves ${this.fixedType}, not ${typeUrl}`,
+      );
+    if (!isKnownType(typeUrl)) {
+      // Defined outcome: ignored (no response), reported once per stream and type.
+      this.host.onRequest(
+        this,
+        typeUrl,
+        this.warnedTypes.has(typeUrl) ? "ignored" : "unknown-type",
+      );
+      this.warnedTypes.add(typeUrl);
+      return;
+    }
+    const now = this.host.now();
+    let st = this.states.get(typeUrl);
+    let outcome: string;
+    if (this.variant === "sotw") {
+      if (!st) this.states.set(typeUrl, (st = new SotwTypeState(typeUrl)));
+      const sotw = st as SotwTypeState;
+      outcome = onSotwRequest(
+        sotw,
+        req as DiscoveryRequest,
+        now,
+        () => this.setFor(typeUrl, sotw).version,
+      );
+      if (DEBUG_TYPES.has(typeUrl) && outcome === "subscribe") {
+        sotw.dirty = sotw.force = true;
+      }
+    } else {
+      if (!st) this.states.set(typeUrl, (st = new DeltaTypeState(typeUrl)));
+      const delta = st as DeltaTypeState;
+      outcome = onDeltaRequest(delta, req as DeltaDiscoveryRequest, now);
+      if (DEBUG_TYPES.has(typeUrl) && outcome !== "ack" && outcome !== "nack") {
+        delta.dirty = delta.mustRespond = delta.forceAll = true;
+      }
+    }
+    this.host.onRequest(this, typeUrl, outcome);
+    if (st.dirty) this.flush();
+  }
+
+  private snapshot?: ResourceSnapshot;
+
+  private setFor(typeUrl: string, st: State): ResourceSet {
+    const proxy = this.proxy as Proxy;
+    if (!isAllowedFor(proxy.kind, typeUrl)) return emptySet(typeUrl);
+    if (DEBUG_TYPES.has(typeUrl)) {
+      const names =
+        st instanceof SotwTypeState
+          ? st.wildcard
+            ? undefined
+            : st.names
+          : st.wildcard
+            ? undefined
+            : st.names;
+      return this.host.debugSet(typeUrl, proxy, names);
+    }
+    this.snapshot ??= this.host.resolve(proxy);
+    return this.snapshot.get(typeUrl) ?? emptySet(typeUrl);
+  }
+
+  /** Sends every dirty type, in push order, as long as the stream takes writes. */
+  private flush(): void {
+    if (this.closed || this.blocked || this.flushing || !this.proxy) return;
+    this.flushing = true;
+    this.snapshot = undefined;
+    try {
+      const types = [...this.states.keys()].sort((a, b) => pushRank(a) - pushRank(b));
+      for (const typeUrl of types) {
+        const st = this.states.get(typeUrl) as State;
+        if (!st.dirty) continue;
+        if (this.writesInFlight >= this.host.maxWritesInFlight) {
+          this.blocked = true;
+          break;
+        }
+        st.dirty = false;
+        const sent =
+          st instanceof SotwTypeState
+            ? this.sendSotw(st, this.setFor(typeUrl, st))
+            : this.sendDelta(st, this.setFor(typeUrl, st));
+        if (sent && typeUrl === TypeUrl.Cluster) this.edsAfterCds();
+      }
+    } finally {
+      this.flushing = false;
+      this.snapshot = undefined;
+    }
+  }
+
+  /** EDS always follows a CDS response (clusters warm only after their endpoints arrive). */
+  private edsAfterCds(): void {
+    const eds = this.states.get(TypeUrl.Endpoint);
+    if (!eds) return;
+    eds.dirty = true;
+    if (eds instanceof SotwTypeState) eds.force = true;
+    else eds.forceAll = true;
+  }
+
+  private sendSotw(st: SotwTypeState, set: ResourceSet): boolean {
+    const body = buildSotw(st, set);
+    if (!body) return false;
+    let id = body.id;
+    let message = body.message;
+    if (id <= st.lastNonceId) {
+      // This stream already had this body on this type: same bytes, fresh nonce.
+      id = nextBodyId();
+      message = Buffer.concat([body.body, encodeNonceField(nonceOf(id))]);
+    }
+    commitSotw(st, body, id, this.host.now());
+    this.write(st.typeUrl, message);
+    return true;
+  }
+
+  private sendDelta(st: DeltaTypeState, set: ResourceSet): boolean {
+    const build = buildDelta(st, set);
+    if (!build) return false;
+    const id = nextBodyId();
+    const nonce = nonceOf(id);
+    const message = encodeDeltaResponse(
+      set.version,
+      st.typeUrl,
+      build.resources.map((r) => r.deltaEntry),
+      build.removed,
+      nonce,
+    );
+    commitDelta(st, build, nonce, id, this.host.now());
+    st.versionSent = set.version;
+    this.write(st.typeUrl, message);
+    return true;
+  }
+
+  private write(typeUrl: string, message: Buffer): void {
+    this.writesInFlight++;
+    this.host.onSend(this, typeUrl, message.length);
+    const ok = this.call.write(message, () => {
+      this.writesInFlight--;
+      if (this.blocked && this.writesInFlight <= 1) {
+        this.blocked = false;
+        this.flush();
+      }
+    });
+    if (!ok) this.blocked = true;
+  }
+}
