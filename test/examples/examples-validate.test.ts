@@ -5,7 +5,7 @@
 import test from "ava";
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { parse as parseYaml, parseAllDocuments } from "yaml";
+import { parse as parseYaml } from "yaml";
 import { readYamlText } from "../../src/registry/sources/yaml-text.js";
 import { formatIssue, type ConfigIssue } from "../../src/registry/config-issue.js";
 import { keyString, keyOf, type ConfigObject } from "../../src/registry/config-object.js";
@@ -20,8 +20,6 @@ interface Loaded {
   readonly issues: ConfigIssue[];
   /** Files with a document the reader could not parse. */
   readonly unreadable: string[];
-  /** Each object's `status`, by key: the reader keeps it out of the ConfigObject, pods need it. */
-  readonly status: Map<string, Rec>;
 }
 
 async function yamlFiles(dir: string): Promise<string[]> {
@@ -42,20 +40,14 @@ async function load(...paths: string[]): Promise<Loaded> {
   const objects: ConfigObject[] = [];
   const issues: ConfigIssue[] = [];
   const unreadable: string[] = [];
-  const status = new Map<string, Rec>();
   for (const f of files) {
     const text = await readFile(f, "utf8");
     const r = readYamlText(text, relative(REPO_ROOT, f));
     objects.push(...r.objects);
     issues.push(...r.issues);
     if (r.hasUnreadableDocuments) unreadable.push(f);
-    const docs = parseAllDocuments(text);
-    for (const o of r.objects) {
-      const raw = rec(Array.isArray(docs) ? docs[o.source.docIndex ?? -1]?.toJS() : undefined);
-      if (raw.status !== undefined) status.set(keyString(keyOf(o)), rec(raw.status));
-    }
   }
-  return { files, objects, issues, unreadable, status };
+  return { files, objects, issues, unreadable };
 }
 
 const bookinfo = load(repoPath("examples/bookinfo"));
@@ -110,11 +102,11 @@ function sliceEndpoints(l: Loaded, namespace: string, service: string) {
       })),
     );
 }
-function podIP(l: Loaded, p: ConfigObject): string {
-  return String(l.status.get(keyString(keyOf(p)))?.podIP);
+function podIP(p: ConfigObject): string {
+  return String(rec(p.body.status).podIP);
 }
-function isReady(l: Loaded, p: ConfigObject): boolean {
-  return arr(l.status.get(keyString(keyOf(p)))?.conditions).some(
+function isReady(p: ConfigObject): boolean {
+  return arr(rec(p.body.status).conditions).some(
     (c) => rec(c).type === "Ready" && rec(c).status === "True",
   );
 }
@@ -163,12 +155,12 @@ for (const [name, loaded] of [
   test(`${name}: every pod and workload entry is on its own loopback address, and Ready`, async (t) => {
     const l = await loaded;
     const ips = [
-      ...ofKind(l, "Pod").map((p) => podIP(l, p)),
+      ...ofKind(l, "Pod").map(podIP),
       ...ofKind(l, "WorkloadEntry").map((w) => String(spec(w).address)),
     ];
     for (const ip of ips) t.regex(ip, LOOPBACK);
     t.is(new Set(ips).size, ips.length, `duplicate addresses in ${ips.join(", ")}`);
-    for (const p of ofKind(l, "Pod")) t.true(isReady(l, p), p.metadata.name);
+    for (const p of ofKind(l, "Pod")) t.true(isReady(p), p.metadata.name);
   });
 
   test(`${name}: each EndpointSlice endpoint is a Ready pod of the Service`, async (t) => {
@@ -193,7 +185,7 @@ for (const [name, loaded] of [
         const ref = rec(e.targetRef);
         t.is(ref.kind, "Pod");
         const pod = one(l, "Pod", String(ref.namespace), String(ref.name));
-        t.deepEqual(arr(e.addresses), [podIP(l, pod)]);
+        t.deepEqual(arr(e.addresses), [podIP(pod)]);
         t.true(labelsMatch(selector, pod.metadata.labels), `${pod.metadata.name} vs ${svcName}`);
       }
     }
@@ -203,7 +195,7 @@ for (const [name, loaded] of [
       const ns = svc.metadata.namespace!;
       const addrs = sliceEndpoints(l, ns, svc.metadata.name).flatMap((e) => e.addresses);
       for (const pod of ofKind(l, "Pod", ns).filter((p) => labelsMatch(selector, p.metadata.labels)))
-        t.true(addrs.includes(podIP(l, pod)), `${pod.metadata.name} missing from ${svc.metadata.name}`);
+        t.true(addrs.includes(podIP(pod)), `${pod.metadata.name} missing from ${svc.metadata.name}`);
     }
   });
 
@@ -401,7 +393,7 @@ test("bookinfo: the README lists every backend address", async (t) => {
   const readme = await readFile(repoPath("examples/bookinfo/README.md"), "utf8");
   for (const p of ofKind(l, "Pod")) {
     t.true(readme.includes(p.metadata.name), p.metadata.name);
-    t.true(readme.includes(podIP(l, p)), podIP(l, p));
+    t.true(readme.includes(podIP(p)), podIP(p));
   }
   t.true(readme.includes(String(spec(one(l, "WorkloadEntry", "default", "ratings-v2")).address)));
 });
@@ -456,6 +448,6 @@ test("front-tomcat: the README lists every backend address", async (t) => {
   const readme = await readFile(repoPath("examples/front-tomcat/README.md"), "utf8");
   for (const p of ofKind(l, "Pod")) {
     t.true(readme.includes(p.metadata.name), p.metadata.name);
-    t.true(readme.includes(podIP(l, p)), podIP(l, p));
+    t.true(readme.includes(podIP(p)), podIP(p));
   }
 });
