@@ -90,10 +90,12 @@ for (const variant of ["sotw", "delta"] as const) {
     t.teardown(() => h.close());
     h.current = v1();
     const c = h.client({ variant });
-    c.variant === "sotw" ? c.request(EDS, ["a"]) : c.deltaRequest(EDS, { subscribe: ["a"] });
+    if (c.variant === "sotw") c.request(EDS, ["a"]);
+    else c.deltaRequest(EDS, { subscribe: ["a"] });
     const e0 = await c.next(EDS);
     c.ack(e0, ["a"]);
-    c.variant === "sotw" ? c.request(CDS) : c.deltaRequest(CDS);
+    if (c.variant === "sotw") c.request(CDS);
+    else c.deltaRequest(CDS);
     t.is((await c.next()).typeUrl, CDS);
     const e1 = await c.next();
     t.is(e1.typeUrl, EDS, "EDS right after the initial CDS response");
