@@ -203,3 +203,37 @@ spec:
   t.is(m.serviceByHost("shared.example.com", "other")?.namespace, "team-b");
   t.is(m.serviceByHost("shared.example.com", "team-a")?.namespace, "team-a");
 });
+
+test("a scope lists the config it depends on, for the push dependency index", (t) => {
+  const m = modelFromYaml(
+    [
+      ...registry,
+      sidecar("default", "default", `  egress: [{hosts: ["./*"]}]`),
+      `
+apiVersion: networking.istio.io/v1beta1
+kind: DestinationRule
+metadata: {name: ratings, namespace: default}
+spec: {host: ratings}
+---
+apiVersion: networking.istio.io/v1beta1
+kind: DestinationRule
+metadata: {name: billing, namespace: payments}
+spec: {host: billing}
+---
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: ratings, namespace: default}
+spec:
+  hosts: [ratings]
+  http: [{route: [{destination: {host: ratings}}]}]
+`,
+    ].join("\n---\n"),
+  );
+  t.deepEqual(m.sidecarScope({ namespace: "default", labels: {} }).dependencies, [
+    "DestinationRule/default/ratings",
+    "Service/default/ratings",
+    "Service/default/reviews",
+    "Sidecar/default/default",
+    "VirtualService/default/ratings",
+  ]);
+});

@@ -104,6 +104,15 @@ export class DestinationRuleIndex {
       }
   }
 
+  /** Rules with a workloadSelector in `namespace` (they apply to some proxies there). */
+  withSelectorIn(namespace: string): ConsolidatedDestinationRule[] {
+    const table = this.byNamespace.get(namespace);
+    if (!table) return [];
+    return [...table.keys()]
+      .sort()
+      .flatMap((h) => (table.get(h) ?? []).filter((r) => r.workloadSelector !== undefined));
+  }
+
   /** Every consolidated rule, by namespace then host, for debug views. */
   all(): ConsolidatedDestinationRule[] {
     return [...this.byNamespace.keys()].sort().flatMap((ns) => {

@@ -168,7 +168,14 @@ export function buildMeshModel(
     domainSuffix,
     mesh.rootNamespace,
   );
-  const sidecars = new SidecarIndex(of("Sidecar"), mesh, registry, virtualServices, domainSuffix);
+  const sidecars = new SidecarIndex(
+    of("Sidecar"),
+    mesh,
+    registry,
+    virtualServices,
+    destinationRules,
+    domainSuffix,
+  );
   const gateways = new GatewayIndex(of("Gateway"));
   return new MeshModel(
     domainSuffix,

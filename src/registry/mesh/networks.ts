@@ -50,7 +50,7 @@ export class NetworkResolver {
 
   networkOf(address: string, clusterId: string, explicit: string | undefined): string {
     if (explicit) return explicit;
-    const ip = ipv4ToInt(address);
+    const ip = this.cidrs.length > 0 ? ipv4ToInt(address) : undefined;
     if (ip !== undefined)
       for (const { network, cidr } of this.cidrs)
         if ((ip & cidr.mask) >>> 0 === cidr.base) return network;

@@ -8,7 +8,14 @@
 // overlaps its hostname. Services that selected VirtualServices route to are added, as Istio does.
 
 import type { ISidecar } from "@kubernetes-models/istio/networking.istio.io/v1beta1/Sidecar";
-import { keyOf, type ConfigKey, type ConfigObject } from "../config-object.js";
+import {
+  keyOf,
+  keyString,
+  type ConfigKey,
+  type ConfigObject,
+  type KeyString,
+} from "../config-object.js";
+import type { DestinationRuleIndex } from "./destination-rules.js";
 import { compareStrings, hostsOverlap } from "./hosts.js";
 import { byCreationTime, isEmptySelector, push, selectorMatches, type Labels } from "./labels.js";
 import type { MeshConfig, OutboundTrafficMode } from "./mesh-config.js";
@@ -56,6 +63,14 @@ export interface SidecarScope {
   /** Union of the listeners' services (by hostname) and VirtualServices (oldest first). */
   readonly services: readonly MeshService[];
   readonly virtualServices: readonly IndexedVirtualService[];
+  /**
+   * Config objects this scope's output depends on (`Kind/namespace/name`, sorted): the Sidecar,
+   * the Services / ServiceEntries and VirtualServices in scope, and the DestinationRules that can
+   * apply to those services from this namespace. The push layer's dependency index (config key →
+   * scopes) is built from this, as istiod's SidecarScope.DependsOnConfig. Endpoint objects are not
+   * listed: an EndpointSlice or Endpoints change maps to its Service's key.
+   */
+  readonly dependencies: readonly KeyString[];
 }
 
 export function parseEgressHost(entry: string, scopeNamespace: string): EgressHost {
@@ -84,6 +99,7 @@ export class SidecarIndex {
     private readonly mesh: MeshConfig,
     private readonly registry: ServiceRegistry,
     private readonly virtualServices: VirtualServiceIndex,
+    private readonly destinationRules: DestinationRuleIndex,
     private readonly domainSuffix: string,
   ) {
     for (const o of [...sidecars].sort(byCreationTime)) {
@@ -127,6 +143,16 @@ export class SidecarIndex {
       for (const vs of l.virtualServices) vss.set(`${vs.namespace}/${vs.name}`, vs);
     }
     const order = new Map(this.virtualServices.all.map((vs, i) => [vs, i]));
+    const deps = new Set<KeyString>();
+    if (sidecar) deps.add(keyString(keyOf(sidecar)));
+    for (const s of services.values()) {
+      for (const k of s.sources) deps.add(keyString(k));
+      const rule = this.destinationRules.lookup({ namespace, labels: {} }, s.hostname, s.namespace);
+      for (const k of rule?.from ?? []) deps.add(keyString(k));
+    }
+    for (const r of this.destinationRules.withSelectorIn(namespace))
+      for (const k of r.from) deps.add(keyString(k));
+    for (const vs of vss.values()) deps.add(keyString(vs.key));
     return {
       ...(sidecar ? { sidecar: keyOf(sidecar) } : {}),
       namespace,
@@ -142,6 +168,7 @@ export class SidecarIndex {
       },
       services: [...services.values()].sort((a, b) => compareStrings(a.hostname, b.hostname)),
       virtualServices: [...vss.values()].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)),
+      dependencies: [...deps].sort(),
     };
   }
 
