@@ -38,8 +38,8 @@ export class ConfigDir {
     for (const [rel, text] of Object.entries(files)) await h.write(rel, text);
     h.source = new YamlDirSource({
       dirs: [h.dir],
-      quietMs: 50,
-      maxDelayMs: 500,
+      quietMs: 100,
+      maxDelayMs: 1000,
       displayPath: (abs) => abs.slice(h.dir.length + 1),
       ...opts,
       onBatch: (batch) => h.deliver(batch),

@@ -1,7 +1,7 @@
 // The YAML directory source against real files in a temp dir and the real watcher.
 
 import test from "ava";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatIssue } from "../../src/registry/config-issue.js";
@@ -89,7 +89,9 @@ test("rename inside the tree is no change; renamed out of the tree is a delete",
 });
 
 test("atomic saves (temp file renamed over; vim's backup dance) are one update", async (t) => {
-  const h = await ConfigDir.start({ "a.yaml": vs("a", "one") });
+  // A wider quiet window than usual: the steps below are separate awaits, and a loaded CI
+  // machine must not split them (an editor does them within microseconds).
+  const h = await ConfigDir.start({ "a.yaml": vs("a", "one") }, { quietMs: 300 });
   t.teardown(() => h.close());
 
   await h.write("a.yaml.tmp", vs("a", "two"));
@@ -253,4 +255,48 @@ test("a directory moved into the tree is loaded; moved out, its objects are dele
     deleted.push(...(await h.nextBatch()).changes.deleted.map((k) => k.name));
   t.deepEqual(deleted.sort(), ["n", "t"]);
   t.truthy(h.store.get(key("a")));
+});
+
+test("a removed config directory keeps serving; when it comes back it is read again", async (t) => {
+  const h = await ConfigDir.start(
+    { "a.yaml": vs("a", "one"), "sub/b.yaml": vs("b", "two") },
+    { rootPollMs: 50 },
+  );
+  t.teardown(() => h.close());
+
+  await rm(h.dir, { recursive: true });
+  let gone = await h.nextBatch();
+  while (!gone.batch.issues.some((i) => /disappeared/.test(i.message))) gone = await h.nextBatch();
+  t.deepEqual(gone.batch.deletes, []);
+  t.is(h.store.size, 2, "nothing deleted");
+  t.regex(issueText(h), /config directory disappeared; what it defined keeps serving/);
+
+  await mkdir(h.dir);
+  await h.write("a.yaml", vs("a", "back"));
+  let back = await h.nextBatch();
+  while (back.batch.upserts.length + back.batch.deletes.length === 0) back = await h.nextBatch();
+  t.deepEqual(back.changes.updated, [key("a")]);
+  t.deepEqual(back.changes.deleted, [key("b")], "b.yaml is not in the directory that came back");
+  t.deepEqual(h.source.currentIssues(), []);
+
+  // And it is watched again.
+  await h.write("c.yaml", vs("c", "three"));
+  t.deepEqual((await h.nextBatch()).changes.added, [key("c")]);
+});
+
+test("a Kubernetes ConfigMap volume update (the ..data symlink swap) is an update", async (t) => {
+  // The layout kubelet writes: files are links into ..data, which links to a timestamped folder.
+  const h = await ConfigDir.start({ "..v1/a.yaml": vs("a", "one") });
+  t.teardown(() => h.close());
+  await symlink("..v1", h.path("..data"));
+  await symlink("..data/a.yaml", h.path("a.yaml"));
+  t.deepEqual((await h.nextBatch()).changes.added, [key("a")]);
+
+  await h.write("..v2/a.yaml", vs("a", "two"));
+  await symlink("..v2", h.path("..data_tmp"));
+  await rename(h.path("..data_tmp"), h.path("..data"));
+  await h.remove("..v1");
+  const swapped = await h.nextBatch();
+  t.deepEqual(swapped.changes.updated, [key("a")]);
+  t.deepEqual(hostsOf(h, "a"), ["two"]);
 });

@@ -30,6 +30,7 @@ import { canonicalJson } from "../semantic-fingerprint.js";
 import { BurstCoalescer } from "./burst-coalescer.js";
 import { ConfigRoots, isConfigFileName, listConfigFiles } from "./config-file-tree.js";
 import { DefinitionTable } from "./definition-table.js";
+import { isDirectory, MissingRoots } from "./missing-roots.js";
 import { readConfigFiles } from "./read-config-files.js";
 
 /** One batch of changes from the source. Upserts and deletes are sorted by key. */
@@ -54,6 +55,8 @@ export interface YamlDirSourceOptions {
   readonly maxDelayMs?: number;
   /** Namespace for namespaced objects that name none (default "default"). */
   readonly defaultNamespace?: string;
+  /** How often to look for a config directory that was removed while watched (default 1000 ms). */
+  readonly rootPollMs?: number;
   /** How a file is named in sources and issues (default: relative to the working directory). */
   readonly displayPath?: (absolutePath: string) => string;
   readonly log?: Logger;
@@ -64,6 +67,7 @@ export class YamlDirSource {
   private readonly roots: ConfigRoots;
   private readonly table: DefinitionTable;
   private readonly coalescer: BurstCoalescer;
+  private readonly missingRoots: MissingRoots;
   /** What the listener was last told, per key: the object it holds. */
   private readonly served = new Map<KeyString, ConfigObject>();
   private readonly dirtyFiles = new Set<string>();
@@ -79,8 +83,15 @@ export class YamlDirSource {
     this.opts = opts;
     this.roots = new ConfigRoots(opts.dirs);
     this.table = new DefinitionTable(this.roots.compareFiles);
+    const clock = opts.clock ?? systemClock;
+    this.missingRoots = new MissingRoots(clock, opts.rootPollMs ?? 1000, (root) => {
+      // Watch it afresh, then list it once the watch is in place (after a quiet window).
+      this.watcher?.unwatch(root);
+      this.watcher?.add(root);
+      this.onWatchEvent("addDir", root);
+    });
     this.coalescer = new BurstCoalescer({
-      clock: opts.clock ?? systemClock,
+      clock,
       quietMs: opts.quietMs ?? 100,
       maxDelayMs: opts.maxDelayMs ?? 1000,
       // A failed load was reported by enqueue(); the rejection itself is not needed here.
@@ -115,7 +126,7 @@ export class YamlDirSource {
       watcher.on("error", (err) => this.reportError(err, "config directory watcher error"));
       await this.enqueue(async () => {
         const lists = await Promise.all(this.roots.dirs.map((d) => listConfigFiles(d)));
-        await this.load(lists.flat(), true);
+        await this.load(lists.flat(), undefined);
       });
     } catch (err) {
       await this.close();
@@ -125,13 +136,14 @@ export class YamlDirSource {
 
   /** Every problem currently outstanding in the directories (fixed ones disappear). */
   currentIssues(): ConfigIssue[] {
-    return this.table.issues();
+    return [...this.missingRootIssues(), ...this.table.issues()];
   }
 
   /** Stops watching and cancels pending work; no batch is delivered after this resolves. */
   async close(): Promise<void> {
     this.closed = true;
     this.coalescer.cancel();
+    this.missingRoots.close();
     await this.watcher?.close();
     await this.work;
   }
@@ -162,15 +174,25 @@ export class YamlDirSource {
     const dirs = [...this.dirtyDirs];
     this.dirtyFiles.clear();
     this.dirtyDirs.clear();
-    for (const dir of dirs) {
+    const issuesBefore = issueSignature(this.currentIssues());
+    // A root that vanished is not read at all: what its files defined keeps serving.
+    const rootOf = (p: string) => this.roots.dirs[this.roots.rootIndexOf(p)] ?? "";
+    for (const root of new Set([...files, ...dirs].map(rootOf)))
+      if (root && !this.missingRoots.has(root) && !(await isDirectory(root)))
+        this.missingRoots.add(root);
+    const present = (p: string) => !this.missingRoots.has(rootOf(p));
+    for (const dir of dirs.filter(present)) {
       for (const known of this.knownFilesUnder(dir)) files.add(known);
       for (const found of await listConfigFiles(dir)) files.add(found);
     }
-    await this.load([...files], false);
+    await this.load([...files].filter(present), issuesBefore);
   }
 
-  /** Reads the given files (missing ones count as deleted) and delivers one batch. */
-  private async load(paths: string[], initial: boolean): Promise<void> {
+  /**
+   * Reads the given files (missing ones count as deleted) and delivers one batch: always for the
+   * initial load (`issuesBefore` undefined), else only if something changed for the listener.
+   */
+  private async load(paths: string[], issuesBefore: string | undefined): Promise<void> {
     const files = [...new Set(paths)]
       .filter((p) => this.roots.rootIndexOf(p) >= 0 && !this.roots.isHidden(p))
       .sort(this.roots.compareFiles);
@@ -178,7 +200,6 @@ export class YamlDirSource {
       defaultNamespace: this.opts.defaultNamespace,
     });
     if (this.closed) return;
-    const issuesBefore = initial ? "" : issueSignature(this.table.issues());
     const touched = new Set<KeyString>();
     files.forEach((file, i) => {
       const read = reads[i]!;
@@ -201,8 +222,8 @@ export class YamlDirSource {
     // A file touched without a change (saved again, `touch`) reports nothing.
     const changed =
       batch.upserts.length + batch.deletes.length > 0 ||
-      issueSignature(this.table.issues()) !== issuesBefore;
-    if (initial || changed) this.opts.onBatch(batch);
+      issueSignature(this.currentIssues()) !== issuesBefore;
+    if (issuesBefore === undefined || changed) this.opts.onBatch(batch);
   }
 
   /** Compares the served definition of each touched key with what the listener holds. */
@@ -225,7 +246,19 @@ export class YamlDirSource {
         upserts.push(now);
       }
     }
-    return { upserts, deletes, issues: this.table.issuesFor(files, touched) };
+    const issues = [...this.missingRootIssues(), ...this.table.issuesFor(files, touched)];
+    return { upserts, deletes, issues };
+  }
+
+  private missingRootIssues(): ConfigIssue[] {
+    return this.missingRoots.list().map((root) => ({
+      severity: "error",
+      source: { file: this.display(root) },
+      path: "",
+      message:
+        "config directory disappeared; what it defined keeps serving until it is back " +
+        "(remove its files, not the directory, to delete objects)",
+    }));
   }
 
   private knownFilesUnder(dir: string): string[] {
