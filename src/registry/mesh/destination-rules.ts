@@ -11,7 +11,7 @@
 
 import type { IDestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule";
 import { keyOf, type ConfigKey, type ConfigObject } from "../config-object.js";
-import { mostSpecificHostMatch, resolveShortName } from "./hosts.js";
+import { hostSubsetOf, isWildcardHost, mostSpecificHostMatch, resolveShortName } from "./hosts.js";
 import { byCreationTime, isEmptySelector, push, selectorMatches, type Labels } from "./labels.js";
 import type { MeshConfig } from "./mesh-config.js";
 import type { Visibility } from "./types.js";
@@ -64,6 +64,8 @@ type HostTable = Map<string, ConsolidatedDestinationRule[]>;
 export class DestinationRuleIndex {
   /** Every namespace's rules, by namespace then host (all exportTo values). */
   private readonly byNamespace = new Map<string, HostTable>();
+  /** Each namespace's wildcard rule hosts, sorted. */
+  private readonly wildcardHosts = new Map<string, string[]>();
 
   constructor(
     objects: readonly ConfigObject[],
@@ -102,6 +104,8 @@ export class DestinationRuleIndex {
         if (!table) this.byNamespace.set(rule.namespace, (table = new Map()));
         push(table, rule.host, rule);
       }
+    for (const [ns, table] of this.byNamespace)
+      this.wildcardHosts.set(ns, [...table.keys()].filter(isWildcardHost).sort());
   }
 
   /** Rules with a workloadSelector in `namespace` (they apply to some proxies there). */
@@ -155,17 +159,26 @@ export class DestinationRuleIndex {
   ): ConsolidatedDestinationRule | undefined {
     const table = this.byNamespace.get(namespace);
     if (!table) return undefined;
-    const usableHosts = [...table.keys()].filter((h) =>
-      (table.get(h) ?? []).some((r) => score(r) > 0),
+    const exact = bestOf(table.get(host), score);
+    if (exact) return exact;
+    // Only wildcard hosts can cover another host: scan those alone (usually few).
+    const covering = (this.wildcardHosts.get(namespace) ?? []).filter(
+      (h) => hostSubsetOf(host, h) && bestOf(table.get(h), score),
     );
-    const matched = mostSpecificHostMatch(host, usableHosts);
-    if (matched === undefined) return undefined;
-    let best: ConsolidatedDestinationRule | undefined;
-    let bestScore = 0;
-    for (const r of table.get(matched) ?? []) {
-      const s = score(r);
-      if (s > bestScore) [best, bestScore] = [r, s];
-    }
-    return best;
+    const matched = mostSpecificHostMatch(host, covering);
+    return matched === undefined ? undefined : bestOf(table.get(matched), score);
   }
+}
+
+function bestOf(
+  rules: readonly ConsolidatedDestinationRule[] | undefined,
+  score: (r: ConsolidatedDestinationRule) => number,
+): ConsolidatedDestinationRule | undefined {
+  let best: ConsolidatedDestinationRule | undefined;
+  let bestScore = 0;
+  for (const r of rules ?? []) {
+    const s = score(r);
+    if (s > bestScore) [best, bestScore] = [r, s];
+  }
+  return best;
 }
