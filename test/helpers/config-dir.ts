@@ -29,19 +29,22 @@ export class ConfigDir {
 
   private constructor(readonly dir: string) {}
 
-  /** Creates a temp dir holding `files` (relative path → text) and starts a source on it. */
+  /**
+   * Creates a temp dir holding `files` (relative path → text) and starts a source on it, or on
+   * `roots` (folders relative to the temp dir) when given.
+   */
   static async start(
     files: Record<string, string> = {},
-    opts: Partial<YamlDirSourceOptions> = {},
+    opts: Partial<YamlDirSourceOptions> & { roots?: string[] } = {},
   ): Promise<ConfigDir> {
     const h = new ConfigDir(await mkdtemp(join(tmpdir(), "meshpilot-dir-")));
     for (const [rel, text] of Object.entries(files)) await h.write(rel, text);
     h.source = new YamlDirSource({
-      dirs: [h.dir],
       quietMs: 100,
       maxDelayMs: 1000,
       displayPath: (abs) => abs.slice(h.dir.length + 1),
       ...opts,
+      dirs: opts.roots ? opts.roots.map((r) => h.path(r)) : [h.dir],
       onBatch: (batch) => h.deliver(batch),
     });
     await h.source.start();

@@ -211,6 +211,26 @@ test("the same object in two files: error names both, the first serves, then han
   t.deepEqual(h.source.currentIssues(), []);
 });
 
+test("with several directories, the first directory given wins a duplicate", async (t) => {
+  const h = await ConfigDir.start(
+    { "second/a.yaml": vs("x", "from-second"), "first/z.yaml": vs("x", "from-first") },
+    { roots: ["first", "second"] },
+  );
+  t.teardown(() => h.close());
+  t.deepEqual(hostsOf(h, "x"), ["from-first"]);
+  t.regex(issueText(h), /second\/a\.yaml#0.*defined twice.*the one in first\/z\.yaml#0 is used/);
+  await h.write("second/b.yaml", vs("y", "two"));
+  t.deepEqual((await h.nextBatch()).changes.added, [key("y")]);
+});
+
+test("a file renamed to a config name is picked up", async (t) => {
+  const h = await ConfigDir.start({ "draft.txt": vs("d", "draft") });
+  t.teardown(() => h.close());
+  t.is(h.store.size, 0);
+  await h.rename("draft.txt", "draft.yaml");
+  t.deepEqual((await h.nextBatch()).changes.added, [key("d")]);
+});
+
 test("the same object twice in one file names both documents", async (t) => {
   const h = await ConfigDir.start({ "a.yaml": docs(vs("x", "first"), vs("x", "second")) });
   t.teardown(() => h.close());

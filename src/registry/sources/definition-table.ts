@@ -144,13 +144,17 @@ export class DefinitionTable {
         source: d.object.source,
         object: k,
         path: "metadata.name",
+        // formatIssue() already names the object; the message names both places.
         message:
-          `${k.kind} ${k.namespace ? k.namespace + "/" : ""}${k.name} is defined twice: in ` +
-          `${describeSource(d.object.source)} and in ${describeSource(first.object.source)}; ` +
-          `the definition in ${describeSource(first.object.source)} is used`,
+          `defined twice: in ${describeSource(d.object.source)} and in ` +
+          `${describeSource(first.object.source)}; the one in ${fileAndDoc(first.object)} is used`,
       };
     });
   }
+}
+
+function fileAndDoc(o: ConfigObject): string {
+  return describeSource({ file: o.source.file, docIndex: o.source.docIndex });
 }
 
 function keptIssue(d: Definition, invalid: boolean): ConfigIssue {
