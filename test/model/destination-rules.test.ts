@@ -40,13 +40,26 @@ test("proxy namespace beats service namespace beats root namespace", (t) => {
   t.is(onlyRoot.destinationRuleFor(from("other"), "unknown.example.com"), undefined);
 });
 
-test("a proxy in the root namespace uses root rules first", (t) => {
+test("a proxy in the root namespace: private root rules, then the service's, then exported root rules", (t) => {
   const m = modelFromYaml(
     [base, dr("root", "istio-system", "*.local"), dr("svc-ns", "bookinfo", "reviews")].join(
       "\n---\n",
     ),
   );
-  t.is(m.destinationRuleFor(from("istio-system"), H)?.from[0]?.name, "root");
+  t.is(m.destinationRuleFor(from("istio-system"), H)?.from[0]?.name, "svc-ns");
+  const noServiceRule = modelFromYaml(
+    [base, dr("root", "istio-system", "*.local")].join("\n---\n"),
+  );
+  t.is(noServiceRule.destinationRuleFor(from("istio-system"), H)?.from[0]?.name, "root");
+  const privateRoot = modelFromYaml(
+    [
+      base,
+      dr("root-private", "istio-system", "*.local", '  exportTo: ["."]'),
+      dr("svc-ns", "bookinfo", "reviews"),
+    ].join("\n---\n"),
+  );
+  t.is(privateRoot.destinationRuleFor(from("istio-system"), H)?.from[0]?.name, "root-private");
+  t.is(privateRoot.destinationRuleFor(from("other"), H)?.from[0]?.name, "svc-ns");
 });
 
 test("exportTo `.` makes a rule invisible elsewhere", (t) => {
@@ -138,4 +151,42 @@ test("a rule with a workloadSelector applies only to the proxies it selects", (t
     "canary",
   );
   t.is(m.destinationRuleFor(from("frontend", { app: "web" }), H)?.from[0]?.name, "general");
+});
+
+test("rules with equal workloadSelectors merge; different ones stay apart", (t) => {
+  const sel = (labels: string) => `  workloadSelector: {matchLabels: ${labels}}`;
+  const m = modelFromYaml(
+    [
+      base,
+      dr(
+        "a",
+        "frontend",
+        H,
+        `${sel("{app: web}")}\n  subsets: [{name: a, labels: {v: a}}]`,
+        "2026-01-01T00:00:00Z",
+      ),
+      dr(
+        "b",
+        "frontend",
+        H,
+        `${sel("{app: web}")}\n  subsets: [{name: b, labels: {v: b}}]`,
+        "2026-01-02T00:00:00Z",
+      ),
+      dr("c", "frontend", H, sel("{app: api}"), "2026-01-03T00:00:00Z"),
+    ].join("\n---\n"),
+  );
+  const web = m.destinationRuleFor(from("frontend", { app: "web" }), H);
+  t.deepEqual(
+    web?.from.map((k) => k.name),
+    ["a", "b"],
+  );
+  t.deepEqual(
+    web?.spec.subsets?.map((s) => s.name),
+    ["a", "b"],
+  );
+  t.deepEqual(
+    m.destinationRuleFor(from("frontend", { app: "api" }), H)?.from.map((k) => k.name),
+    ["c"],
+  );
+  t.is(m.destinationRuleFor(from("frontend", { app: "other" }), H), undefined);
 });

@@ -237,3 +237,14 @@ spec:
     "VirtualService/default/ratings",
   ]);
 });
+
+test("gateways never take a Sidecar: they see everything exported to their namespace", (t) => {
+  const m = modelFromYaml([...registry, rootDefault, nsDefault].join("\n---\n"));
+  const gw = m.sidecarScope({ kind: "router", namespace: "bookinfo", labels: {} });
+  t.is(gw.sidecar, undefined);
+  t.is(gw.services.length, 7);
+  t.is(
+    m.sidecarScope({ kind: "sidecar", namespace: "bookinfo", labels: {} }).sidecar?.name,
+    "default",
+  );
+});

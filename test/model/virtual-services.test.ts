@@ -91,3 +91,28 @@ test("VirtualServices for a host, wildcards included", (t) => {
     ["bookinfo/reviews-route"],
   );
 });
+
+test("a namespace's own private VirtualServices come before exported and public ones", (t) => {
+  const vs = (name: string, ns: string, exportTo: string, ts: string) => `
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: ${name}, namespace: ${ns}, creationTimestamp: "${ts}"}
+spec:
+  hosts: [shared.example.com]
+  exportTo: ${exportTo}
+  http: [{route: [{destination: {host: shared.example.com}}]}]
+`;
+  const m2 = modelFromYaml(
+    [
+      vs("public", "a", '["*"]', "2026-01-01T00:00:00Z"),
+      vs("to-b", "a", "[b]", "2026-01-02T00:00:00Z"),
+      vs("private", "b", '["."]', "2026-01-03T00:00:00Z"),
+    ].join("\n---\n"),
+  );
+  t.deepEqual(names(m2.virtualServicesForGateway("mesh", "b")), [
+    "b/private",
+    "a/to-b",
+    "a/public",
+  ]);
+  t.deepEqual(names(m2.virtualServicesForGateway("mesh", "a")), ["a/public"]);
+});

@@ -1,13 +1,15 @@
 // DestinationRules and Istio's lookup for a (proxy, service) pair:
-//   1. the proxy's own namespace (any DestinationRule there it may see; one whose workloadSelector
-//      matches the proxy's labels beats a selector-less one) — for a proxy in the root namespace,
-//      the root namespace's rules;
+//   1. the proxy's own namespace: a rule whose workloadSelector matches the proxy's labels, else
+//      any selector-less rule visible in that namespace (exportTo `*`, `.` or the namespace). For
+//      a proxy in the root namespace only the root rules private to it count here, so that
+//      mesh-wide catch-alls (`*.local`) do not hide a service's own rule from gateways;
 //   2. rules exported to the proxy from the service's namespace;
 //   3. rules exported to the proxy from the root namespace.
 // At each step the most specific host wins (exact, then the longest wildcard). Several rules for
-// the same host in the same namespace with the same exportTo are merged as Istio does: the oldest
-// rule's trafficPolicy (or the first one that has one), subsets added in age order, a subset name
-// already taken is dropped. Rules with a workloadSelector are never merged with others.
+// the same host in one namespace are merged as Istio does when they have the same exportTo and no
+// selector (or equal selectors): the oldest rule's trafficPolicy (or the first one that has one),
+// subsets added in age order, a subset name already taken dropped. Unlike istiod, every merged
+// rule stays listed in `from`, so a change to any of them is seen as a dependency.
 
 import type { IDestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule";
 import { keyOf, type ConfigKey, type ConfigObject } from "../config-object.js";
@@ -15,7 +17,7 @@ import { hostSubsetOf, isWildcardHost, mostSpecificHostMatch, resolveShortName }
 import { byCreationTime, isEmptySelector, push, selectorMatches, type Labels } from "./labels.js";
 import type { MeshConfig } from "./mesh-config.js";
 import type { Visibility } from "./types.js";
-import { isVisibleTo, parseExportTo, sameVisibility } from "./visibility.js";
+import { isPrivateTo, isVisibleTo, parseExportTo, sameVisibility } from "./visibility.js";
 
 export type DestinationRuleSpec = NonNullable<IDestinationRule["spec"]>;
 
@@ -38,6 +40,13 @@ interface Mutable {
   from: ConfigKey[];
   exportTo: Visibility;
   workloadSelector?: Labels;
+}
+
+function sameLabels(a: Labels, b: Labels | undefined): boolean {
+  const keys = Object.keys(a);
+  return (
+    b !== undefined && keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k])
+  );
 }
 
 function merge(into: Mutable, spec: DestinationRuleSpec, key: ConfigKey): void {
@@ -84,9 +93,13 @@ export class DestinationRuleIndex {
       const groupKey = `${ns}\u0000${host}`;
       const group = groups.get(groupKey) ?? [];
       groups.set(groupKey, group);
-      const mergeTarget = isEmptySelector(selector)
-        ? group.find((g) => !g.workloadSelector && sameVisibility(g.exportTo, exportTo))
-        : undefined;
+      const mergeTarget = group.find(
+        (g) =>
+          sameVisibility(g.exportTo, exportTo) &&
+          (isEmptySelector(selector)
+            ? !g.workloadSelector
+            : g.workloadSelector !== undefined && sameLabels(g.workloadSelector, selector)),
+      );
       if (mergeTarget) merge(mergeTarget, spec, keyOf(o));
       else
         group.push({
@@ -134,20 +147,21 @@ export class DestinationRuleIndex {
     serviceHost: string,
     serviceNamespace: string | undefined,
   ): ConsolidatedDestinationRule | undefined {
+    const inRoot = proxy.namespace === this.rootNamespace;
     const own = this.pickIn(proxy.namespace, serviceHost, (r) => {
       if (r.workloadSelector)
         return selectorMatches(r.workloadSelector, proxy.labels ?? {}) ? 2 : 0;
+      if (inRoot) return isPrivateTo(r.exportTo, r.namespace) ? 1 : 0;
       // A rule exported only to other namespaces does not apply to its own namespace.
       return isVisibleTo(r.exportTo, r.namespace) ? 1 : 0;
     });
     if (own) return own;
     const exported = (r: ConsolidatedDestinationRule) =>
       !r.workloadSelector && isVisibleTo(r.exportTo, proxy.namespace) ? 1 : 0;
-    if (serviceNamespace !== undefined && serviceNamespace !== proxy.namespace) {
+    if (serviceNamespace !== undefined && (serviceNamespace !== proxy.namespace || inRoot)) {
       const fromService = this.pickIn(serviceNamespace, serviceHost, exported);
-      if (fromService) return fromService;
+      if (fromService || serviceNamespace === this.rootNamespace) return fromService;
     }
-    if (proxy.namespace === this.rootNamespace) return undefined;
     return this.pickIn(this.rootNamespace, serviceHost, exported);
   }
 

@@ -100,7 +100,10 @@ export class MeshModel {
     );
   }
 
-  sidecarScope(proxy: Pick<ProxyView, "namespace" | "labels">): SidecarScope {
+  /** The Sidecar scope of a proxy (gateways, kind `router`, always get the default scope). */
+  sidecarScope(
+    proxy: Pick<ProxyView, "namespace" | "labels"> & { kind?: ProxyView["kind"] },
+  ): SidecarScope {
     return this.sidecars.scopeFor(proxy);
   }
 

@@ -6,6 +6,7 @@
 // (any), `~` (none) or a name; host an FQDN, `*` or `*.suffix`. A service (or VirtualService) is in
 // scope when it is exported to the proxy's namespace and some egress host matches its namespace and
 // overlaps its hostname. Services that selected VirtualServices route to are added, as Istio does.
+// Gateways (kind router) never take a Sidecar: they always get the everything-visible scope.
 
 import type { ISidecar } from "@kubernetes-models/istio/networking.istio.io/v1beta1/Sidecar";
 import {
@@ -45,7 +46,7 @@ export interface EgressListenerScope {
   readonly hosts: readonly EgressHost[];
   /** Services in scope, one per hostname, sorted by hostname. */
   readonly services: readonly MeshService[];
-  /** VirtualServices (bound to `mesh`) in scope, oldest first. */
+  /** VirtualServices (bound to `mesh`) in scope, in VirtualServiceIndex.forGateway order. */
   readonly virtualServices: readonly IndexedVirtualService[];
 }
 
@@ -60,7 +61,7 @@ export interface SidecarScope {
     readonly mode: OutboundTrafficMode;
     readonly egressProxy?: NonNullable<SidecarSpec["outboundTrafficPolicy"]>["egressProxy"];
   };
-  /** Union of the listeners' services (by hostname) and VirtualServices (oldest first). */
+  /** Union of the listeners' services (by hostname) and VirtualServices (istiod's order). */
   readonly services: readonly MeshService[];
   readonly virtualServices: readonly IndexedVirtualService[];
   /**
@@ -71,6 +72,13 @@ export interface SidecarScope {
    * listed: an EndpointSlice or Endpoints change maps to its Service's key.
    */
   readonly dependencies: readonly KeyString[];
+}
+
+/** What scope selection reads of a proxy; `kind` defaults to sidecar. */
+export interface ScopeProxy {
+  readonly namespace: string;
+  readonly labels: Labels;
+  readonly kind?: "sidecar" | "router" | "proxyless";
 }
 
 export function parseEgressHost(entry: string, scopeNamespace: string): EgressHost {
@@ -110,8 +118,9 @@ export class SidecarIndex {
     }
   }
 
-  /** The Sidecar object that applies to a proxy, if any. */
-  sidecarFor(proxy: { namespace: string; labels: Labels }): ConfigObject | undefined {
+  /** The Sidecar object that applies to a proxy, if any (never to gateways, as in Istio). */
+  sidecarFor(proxy: ScopeProxy): ConfigObject | undefined {
+    if (proxy.kind === "router") return undefined;
     const selected = (this.withSelector.get(proxy.namespace) ?? []).find((o) =>
       selectorMatches((o.body.spec as SidecarSpec).workloadSelector?.labels, proxy.labels),
     );
@@ -123,7 +132,7 @@ export class SidecarIndex {
   }
 
   /** The scope of a proxy; computed once per (Sidecar, namespace) and shared. */
-  scopeFor(proxy: { namespace: string; labels: Labels }): SidecarScope {
+  scopeFor(proxy: ScopeProxy): SidecarScope {
     const sidecar = this.sidecarFor(proxy);
     const cacheKey = `${sidecar ? `${sidecar.metadata.namespace}/${sidecar.metadata.name}` : ""}|${proxy.namespace}`;
     let scope = this.cache.get(cacheKey);
@@ -142,7 +151,9 @@ export class SidecarIndex {
       for (const s of l.services) if (!services.has(s.hostname)) services.set(s.hostname, s);
       for (const vs of l.virtualServices) vss.set(`${vs.namespace}/${vs.name}`, vs);
     }
-    const order = new Map(this.virtualServices.all.map((vs, i) => [vs, i]));
+    const order = new Map(
+      this.virtualServices.forGateway(MESH_GATEWAY, namespace).map((vs, i) => [vs, i]),
+    );
     const deps = new Set<KeyString>();
     if (sidecar) deps.add(keyString(keyOf(sidecar)));
     for (const s of services.values()) {

@@ -1,6 +1,6 @@
 // VirtualServices, indexed by the gateway they bind to (`mesh` for sidecars). Hosts are completed
 // in the VirtualService's namespace, gateway names resolved to `namespace/name`, exportTo parsed.
-// Order is Istio's: oldest first.
+// Lookups return them in istiod's order (see forGateway).
 
 import type { IVirtualService } from "@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService";
 import { keyOf, type ConfigKey, type ConfigObject } from "../config-object.js";
@@ -92,12 +92,18 @@ export class VirtualServiceIndex {
 
   /**
    * VirtualServices bound to `gateway` (`mesh` or `namespace/name`) that namespace
-   * `proxyNamespace` may see, oldest first.
+   * `proxyNamespace` may see, in istiod's order (which decides who wins a host): those of the
+   * namespace itself that are not public, then those other namespaces export to it by name, then
+   * the public ones; oldest first within each group.
    */
   forGateway(gateway: string, proxyNamespace: string): IndexedVirtualService[] {
-    return (this.byGateway.get(gateway) ?? []).filter((vs) =>
-      isVisibleTo(vs.exportTo, proxyNamespace),
-    );
+    const rank = (vs: IndexedVirtualService) =>
+      vs.exportTo.all ? 2 : vs.namespace === proxyNamespace ? 0 : 1;
+    return (this.byGateway.get(gateway) ?? [])
+      .filter((vs) => isVisibleTo(vs.exportTo, proxyNamespace))
+      .map((vs, i) => ({ vs, i, r: rank(vs) }))
+      .sort((a, b) => a.r - b.r || a.i - b.i)
+      .map((x) => x.vs);
   }
 
   /** Of those, the ones with a host that overlaps `host`. */
