@@ -13,6 +13,7 @@ import {
 import { checkDuration, parseDurationMs } from "../../src/registry/validation/rules/durations.js";
 import { checkRegex, re2Problem } from "../../src/registry/validation/rules/regex.js";
 import { checkExportTo } from "../../src/registry/validation/rules/export-to.js";
+import { hostsOverlap, hostSubsetOf } from "../../src/registry/validation/rules/host-match.js";
 import { checkPort, isIanaServiceName } from "../../src/registry/validation/rules/ports.js";
 import { VALID_MESH_YAML } from "./valid-mesh-config.js";
 
@@ -106,6 +107,19 @@ test("hosts: namespace/host forms for Sidecar egress and Gateway servers", (t) =
     errorsOf((r) => checkNamespacedHost(r, ["h"], "ns1/foo.*.com", "gateway"))[0] ?? "",
     /wrong place/,
   );
+  t.regex(
+    errorsOf((r) => checkNamespacedHost(r, ["h"], "bookinfo/reviews", "sidecar"))[0] ?? "",
+    /short name/,
+  );
+  t.deepEqual(
+    errorsOf((r) => checkNamespacedHost(r, ["h"], "10.0.0.1", "gateway")),
+    [],
+    "IP",
+  );
+  t.regex(
+    errorsOf((r) => checkNamespacedHost(r, ["h"], "/foo.example.com", "gateway"))[0] ?? "",
+    /empty namespace/,
+  );
 });
 
 test("hosts: IP and CIDR recognition", (t) => {
@@ -179,25 +193,42 @@ test("regexes: RE2 patterns compile; Perl-only constructs are named", (t) => {
   );
 });
 
-test("exportTo: '.', '*', '~' and namespace names; no mixing or duplicates", (t) => {
-  for (const list of [["."], ["*"], ["~"], ["istio-system", "bookinfo"], [".", "istio-system"], []])
+test("exportTo: '.', '*' and namespace names; '~' only for ServiceEntry; no mixing or duplicates", (t) => {
+  for (const list of [["."], ["*"], ["istio-system", "bookinfo"], [".", "istio-system"], []])
     t.deepEqual(
       errorsOf((r) => checkExportTo(r, ["spec", "exportTo"], list, "default")),
       [],
       list.join(","),
     );
-  const cases: Array<[string[], string]> = [
-    [["*", "bookinfo"], "cannot be combined"],
-    [["~", "."], "cannot be combined"],
-    [["Bad_NS"], "must be '.', '*', '~' or a namespace name"],
-    [["bookinfo", "bookinfo"], "listed twice"],
-    [[".", "default"], "listed twice"],
+  t.deepEqual(
+    errorsOf((r) => checkExportTo(r, ["spec", "exportTo"], ["~"], "default", true)),
+    [],
+  );
+  const cases: Array<[string[], string, boolean]> = [
+    [["*", "bookinfo"], "cannot be combined", false],
+    [["~"], "only allowed for ServiceEntry", false],
+    [["~", "."], "cannot be combined", true],
+    [["Bad_NS"], "use '.', '*' or a namespace name", false],
+    [["bookinfo", "bookinfo"], "listed twice", false],
+    [[".", "default"], "listed twice ('.' is this namespace, default)", false],
   ];
-  for (const [list, words] of cases) {
-    const errs = errorsOf((r) => checkExportTo(r, ["spec", "exportTo"], list, "default"));
+  for (const [list, words, serviceEntry] of cases) {
+    const errs = errorsOf((r) =>
+      checkExportTo(r, ["spec", "exportTo"], list, "default", serviceEntry),
+    );
     t.is(errs.length, 1, list.join(","));
     t.true(errs[0]?.includes(words), `${list.join(",")}: ${errs[0]}`);
   }
+});
+
+test("host overlap and subset, as used for duplicate VirtualService hosts and SNI hosts", (t) => {
+  t.true(hostsOverlap("*.example.com", "shop.example.com"));
+  t.true(hostsOverlap("shop.example.com", "*"));
+  t.true(hostsOverlap("*.a.example.com", "*.example.com"));
+  t.false(hostsOverlap("shop.example.com", "cart.example.com"));
+  t.false(hostsOverlap("*.example.com", "example.com"));
+  t.true(hostSubsetOf("api.example.com", "*.example.com"));
+  t.false(hostSubsetOf("*.example.com", "api.example.com"));
 });
 
 test("ports: 1..65535 everywhere; IANA service names for Kubernetes port names", (t) => {

@@ -24,6 +24,11 @@ export const authorizationPolicyRule: KindRule = (doc, report) => {
       `provider is only allowed with action CUSTOM, not ${action}`,
     );
   }
+  if ((action === "DENY" || action === "AUDIT") && !present(spec.rules))
+    report.error(
+      ["spec", "rules"],
+      `a ${action} policy without rules matches nothing and has no effect; add rules (use rules: [{}] to match every request)`,
+    );
   list(spec.rules).forEach((r, i) => checkRule(report, ["spec", "rules", i], r));
 };
 

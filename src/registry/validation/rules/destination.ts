@@ -36,8 +36,8 @@ export function checkDestination(
 }
 
 /**
- * Checks a list of weighted destinations. Weights are whole numbers of 0 or more; when any weight
- * is set, or there is more than one destination, they must add up to 100.
+ * Checks a list of weighted destinations. Each weight is a whole number from 0 to 100; with more
+ * than one destination the weights must add up to 100 (a single destination takes all traffic).
  */
 export function checkWeightedDestinations(
   sink: IssueSink,
@@ -59,8 +59,13 @@ export function checkWeightedDestinations(
     checkDestination(sink, [...at, "destination"], r.destination);
     if (r.weight !== undefined && r.weight !== null) {
       anySet = true;
-      if (typeof r.weight !== "number" || !Number.isInteger(r.weight) || r.weight < 0) {
-        sink.error([...at, "weight"], `weight ${q(r.weight)} must be a whole number of 0 or more`);
+      if (
+        typeof r.weight !== "number" ||
+        !Number.isInteger(r.weight) ||
+        r.weight < 0 ||
+        r.weight > 100
+      ) {
+        sink.error([...at, "weight"], `weight ${q(r.weight)} must be a whole number from 0 to 100`);
         bad = true;
       } else total += r.weight;
     }
@@ -74,6 +79,9 @@ export function checkWeightedDestinations(
     );
     return;
   }
-  if ((anySet || items.length > 1) && total !== 100)
-    sink.error(path, `weights sum to ${total}; when weights are set they must add up to 100`);
+  if (items.length > 1 && total !== 100)
+    sink.error(
+      path,
+      `weights sum to ${total}; when traffic is split across destinations the weights must add up to 100`,
+    );
 }

@@ -10,7 +10,8 @@ export function gatewayNameProblem(gw: unknown): string | undefined {
   if (parts.length > 2) return "has more than one '/'; use name or namespace/name";
   if (parts.length === 2) {
     if (!isDns1123Label(parts[0] ?? "")) return `has an invalid namespace ${q(parts[0])}`;
-    if (!isDns1123Subdomain(parts[1] ?? "")) return `has an invalid name ${q(parts[1])}`;
+    if (!isDns1123Label(parts[1] ?? ""))
+      return `has an invalid name ${q(parts[1])} (after namespace/ the name is a DNS-1123 label, without dots)`;
     return undefined;
   }
   return isDns1123Subdomain(gw)

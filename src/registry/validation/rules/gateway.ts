@@ -75,11 +75,26 @@ function checkServerTls(
       );
     return;
   }
-  if (protocol === "HTTP" && t.httpsRedirect !== true && typeof t.mode === "string")
-    sink.error(
-      path,
-      "plain HTTP server cannot have TLS settings; use protocol HTTPS, or only httpsRedirect: true",
+  if (protocol !== undefined && !needsTls) {
+    const isHttp = ["HTTP", "HTTP2", "GRPC", "GRPC-WEB"].includes(protocol);
+    const extra = Object.keys(t).filter(
+      (k) => k !== "httpsRedirect" && t[k] !== undefined && t[k] !== null,
     );
+    if (!isHttp) {
+      sink.error(
+        path,
+        `a ${protocol} server cannot have TLS settings; use protocol TLS or HTTPS to terminate or pass through TLS`,
+      );
+      return;
+    }
+    if (extra.length > 0) {
+      sink.error(
+        path,
+        `plain ${protocol} server cannot have TLS settings (${extra.join(", ")}); use protocol HTTPS, or only httpsRedirect: true`,
+      );
+      return;
+    }
+  }
   if (needsTls && typeof t.mode !== "string")
     sink.error(
       [...path, "mode"],

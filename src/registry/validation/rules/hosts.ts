@@ -127,6 +127,13 @@ export function checkNamespacedHost(
   if (parts.length === 2) {
     const ns = parts[0] ?? "";
     const special = form === "sidecar" ? [".", "*", "~"] : [".", "*"];
+    if (ns === "") {
+      sink.error(
+        path,
+        `host ${q(value)} has an empty namespace; use . for this namespace or * for all`,
+      );
+      return;
+    }
     if (!special.includes(ns) && !isDns1123Label(ns)) {
       sink.error(
         path,
@@ -135,6 +142,30 @@ export function checkNamespacedHost(
       return;
     }
   }
+  if (host === "") {
+    sink.error(path, `host ${q(value)} has an empty namespace or host part`);
+    return;
+  }
+  if (form === "gateway" && isIpAddress(host)) return;
+  if (host !== "*" && !host.includes(".")) {
+    sink.error(
+      path,
+      `host ${q(host)} in ${q(value)} is a short name; use a fully qualified name such as ${host}.default.svc.cluster.local, or *`,
+    );
+    return;
+  }
   const problem = wildcardHostProblem(host);
   if (problem) sink.error(path, `host ${q(host)} in ${q(value)} ${problem}`);
+}
+
+export const UNIX_PREFIX = "unix://";
+
+/** Why a `unix://` address is not a usable socket path (absolute, or `@abstract`), or undefined. */
+export function unixAddressProblem(address: string): string | undefined {
+  const path = address.slice(UNIX_PREFIX.length);
+  if (path === "") return "has no socket path after unix://";
+  if (path.startsWith("@")) return undefined;
+  if (!path.startsWith("/") || path.endsWith("/"))
+    return "must name an absolute socket file path, e.g. unix:///var/run/app.sock";
+  return undefined;
 }

@@ -121,6 +121,15 @@ function checkRetries(sink: IssueSink, path: Path, retries: unknown): void {
   if (typeof r.attempts === "number" && r.attempts < 0)
     sink.error([...path, "attempts"], `retry attempts is ${r.attempts}; it cannot be negative`);
   checkDuration(sink, [...path, "perTryTimeout"], r.perTryTimeout, { what: "perTryTimeout" });
+  const attempts = typeof r.attempts === "number" ? r.attempts : 0;
+  const configured = ["perTryTimeout", "retryOn", "retryRemoteLocalities"].filter(
+    (k) => r[k] !== undefined && r[k] !== null && r[k] !== "",
+  );
+  if (attempts === 0 && configured.length > 0)
+    sink.error(
+      [...path, "attempts"],
+      `retry attempts is 0 (retries off) but ${configured.join(", ")} is set; give attempts, e.g. 3`,
+    );
   if (typeof r.retryOn === "string" && r.retryOn !== "") {
     for (const policy of r.retryOn.split(",").map((s) => s.trim())) {
       const code = /^\d+$/.test(policy) ? Number(policy) : undefined;
@@ -217,9 +226,15 @@ function checkRewrite(sink: IssueSink, path: Path, rewrite: unknown): void {
 function checkCors(sink: IssueSink, path: Path, cors: unknown): void {
   const c = rec(cors);
   if (!c) return;
-  list(c.allowOrigins).forEach((o, i) =>
-    checkStringMatch(sink, [...path, "allowOrigins", i], o, { what: "allowOrigins" }),
-  );
+  list(c.allowOrigins).forEach((o, i) => {
+    checkStringMatch(sink, [...path, "allowOrigins", i], o, { what: "allowOrigins" });
+    const m = rec(o);
+    if (m && ["exact", "regex"].some((k) => m[k] === ""))
+      sink.error(
+        [...path, "allowOrigins", i],
+        "allowOrigins match is empty; give an origin such as https://example.com",
+      );
+  });
   list(c.allowOrigin).forEach((o, i) => {
     if (typeof o !== "string" || o === "")
       sink.error([...path, "allowOrigin", i], "allowOrigin entry is empty");

@@ -2,7 +2,7 @@
 // (ProxyConfig). `validateMeshConfigSpec` is shared by the MeshConfig kind, the istio ConfigMap
 // and the mesh model.
 
-import { checkDuration } from "./durations.js";
+import { checkDuration, parseDurationMs } from "./durations.js";
 import { checkFieldTypes, type FieldTable } from "./field-types.js";
 import { checkHost, dnsNameProblem } from "./hosts.js";
 import { checkLocalityLbSetting } from "./locality.js";
@@ -139,6 +139,13 @@ export function validateMeshConfigSpec(spec: unknown, sink: IssueSink, pathPrefi
       minMs: 0,
       what: "protocolDetectionTimeout",
     });
+  const connectMs =
+    typeof spec.connectTimeout === "string" ? parseDurationMs(spec.connectTimeout) : undefined;
+  if (connectMs !== undefined && connectMs > 30_000)
+    sink.error(
+      at("connectTimeout"),
+      `connectTimeout ${q(spec.connectTimeout)} is too long; it must be at most 30s`,
+    );
   checkLocalityLbSetting(sink, at("localityLbSetting"), spec.localityLbSetting);
   const names = new Set<string>();
   list(spec.extensionProviders).forEach((p, i) => {
@@ -173,6 +180,7 @@ export function validateProxyConfig(
     const v = proxy[field];
     if (typeof v === "string" && v !== "") checkHostPort(sink, [...path, field], v, field);
   }
+  checkDrainDurations(sink, path, proxy);
   const zipkin = rec(rec(proxy.tracing)?.zipkin)?.address;
   if (typeof zipkin === "string" && zipkin !== "")
     checkHostPort(sink, [...path, "tracing", "zipkin", "address"], zipkin, "zipkin address");
@@ -189,4 +197,25 @@ export function checkHostPort(sink: IssueSink, path: Path, value: string, what: 
   if (!/^\d+$/.test(port))
     sink.error(path, `${what} ${q(value)} has port ${q(port)}, which is not a number`);
   else checkPort(sink, path, Number(port), `${what} port`);
+}
+
+/** Drain and parent-shutdown times: whole seconds, at most 1h, parent shutdown after drain. */
+function checkDrainDurations(sink: IssueSink, path: Path, proxy: Record<string, unknown>): void {
+  const ms: Record<string, number | undefined> = {};
+  for (const field of ["drainDuration", "parentShutdownDuration"]) {
+    const v = proxy[field];
+    const value = typeof v === "string" ? parseDurationMs(v) : undefined;
+    ms[field] = value;
+    if (value === undefined) continue;
+    if (value % 1000 !== 0) sink.error([...path, field], `${field} ${q(v)} must be whole seconds`);
+    else if (value > 3_600_000)
+      sink.error([...path, field], `${field} ${q(v)} is too long; it must be at most 1h`);
+  }
+  const drain = ms.drainDuration;
+  const parent = ms.parentShutdownDuration;
+  if (drain !== undefined && parent !== undefined && parent <= drain)
+    sink.error(
+      [...path, "parentShutdownDuration"],
+      `parentShutdownDuration ${q(proxy.parentShutdownDuration)} must be longer than drainDuration ${q(proxy.drainDuration)}`,
+    );
 }

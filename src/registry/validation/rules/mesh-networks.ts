@@ -2,6 +2,7 @@
 // `validateMeshNetworksSpec` is shared by the MeshNetworks kind and the istio ConfigMap.
 
 import { isIpAddress, isIpOrCidr, wildcardHostProblem } from "./hosts.js";
+import { isDns1123Label } from "./names.js";
 import { checkPort } from "./ports.js";
 import { entries, isRecord, list, present, q, rec, type IssueSink, type Path } from "./shape.js";
 
@@ -29,11 +30,6 @@ export function validateMeshNetworksSpec(spec: unknown, sink: IssueSink, pathPre
       continue;
     }
     const endpoints = list(net.endpoints);
-    if (endpoints.length === 0)
-      sink.error(
-        [...at, "endpoints"],
-        `network ${q(name)} needs at least one endpoints entry (fromRegistry or fromCidr)`,
-      );
     endpoints.forEach((e, i) => checkNetworkEndpoint(sink, [...at, "endpoints", i], e));
     list(net.gateways).forEach((g, i) => checkNetworkGateway(sink, [...at, "gateways", i], g));
   }
@@ -50,6 +46,11 @@ function checkNetworkEndpoint(sink: IssueSink, at: Path, e: unknown): void {
     );
     return;
   }
+  if (hasRegistry && !isDns1123Label(ep.fromRegistry as string))
+    sink.error(
+      [...at, "fromRegistry"],
+      `fromRegistry ${q(ep.fromRegistry)} must be a cluster name (a DNS-1123 label)`,
+    );
   if (hasCidr && (typeof ep.fromCidr !== "string" || !isIpOrCidr(ep.fromCidr)))
     sink.error([...at, "fromCidr"], `fromCidr ${q(ep.fromCidr)} is not a CIDR such as 10.0.0.0/16`);
 }

@@ -2,7 +2,7 @@
 
 import type { KindRule } from "./index.js";
 import { isPortNumber } from "./ports.js";
-import { entries, q, rec } from "./shape.js";
+import { entries, isRecord, q, rec } from "./shape.js";
 import { checkPolicySelector } from "./selector.js";
 
 const MODES = ["UNSET", "DISABLE", "PERMISSIVE", "STRICT"];
@@ -22,6 +22,11 @@ export const peerAuthenticationRule: KindRule = (doc, report) => {
     report.error(
       ["spec", "portLevelMtls"],
       "portLevelMtls needs a workload selector; namespace-wide and mesh-wide policies cannot set per-port modes",
+    );
+  if (isRecord(spec.portLevelMtls) && portLevel.length === 0)
+    report.error(
+      ["spec", "portLevelMtls"],
+      "portLevelMtls is empty; remove it or list ports with their modes",
     );
   for (const [port, setting] of portLevel) {
     if (!/^\d+$/.test(port) || !isPortNumber(Number(port)))

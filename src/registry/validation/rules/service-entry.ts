@@ -1,10 +1,23 @@
 // ServiceEntry: hosts, addresses, ports, resolution and endpoints (or a workload selector).
 
 import { checkExportTo } from "./export-to.js";
-import { checkHost, isIpAddress, isIpOrCidr, wildcardHostProblem } from "./hosts.js";
+import {
+  checkHost,
+  isIpAddress,
+  isIpOrCidr,
+  UNIX_PREFIX,
+  unixAddressProblem,
+  wildcardHostProblem,
+} from "./hosts.js";
 import type { KindRule } from "./index.js";
 import { checkLabels } from "./labels.js";
-import { checkIstioPortName, checkOptionalPort, checkPort, checkProtocol } from "./ports.js";
+import {
+  checkIstioPortName,
+  checkOptionalPort,
+  checkPort,
+  checkProtocol,
+  protocolOf,
+} from "./ports.js";
 import { entries, list, present, q, rec, type IssueSink, type Path } from "./shape.js";
 
 export const serviceEntryRule: KindRule = (doc, report, ctx) => {
@@ -37,7 +50,9 @@ export const serviceEntryRule: KindRule = (doc, report, ctx) => {
         report.error([...at, "number"], `port ${port.number} is listed twice`);
       portNumbers.add(port.number as number);
     }
-    checkProtocol(report, [...at, "protocol"], port.protocol);
+    // An empty protocol is allowed: the proxy then sniffs it.
+    if (present(port.protocol) && port.protocol !== "")
+      checkProtocol(report, [...at, "protocol"], port.protocol);
     checkIstioPortName(report, [...at, "name"], port.name);
     if (typeof port.name === "string" && port.name !== "") {
       if (portNames.has(port.name))
@@ -62,8 +77,9 @@ export const serviceEntryRule: KindRule = (doc, report, ctx) => {
   );
   const resolution = typeof spec.resolution === "string" ? spec.resolution : "NONE";
   checkResolution(report, spec, resolution, endpoints.length, hasSelector);
+  checkAddressesAndHosts(report, spec, resolution);
   const unixCount = endpoints.filter((e) =>
-    String(rec(e)?.address ?? "").startsWith("unix://"),
+    String(rec(e)?.address ?? "").startsWith(UNIX_PREFIX),
   ).length;
   if (unixCount > 0 && list(spec.ports).length !== 1)
     report.error(
@@ -73,7 +89,7 @@ export const serviceEntryRule: KindRule = (doc, report, ctx) => {
   endpoints.forEach((e, i) =>
     checkEndpoint(report, ["spec", "endpoints", i], e, resolution, portNames),
   );
-  checkExportTo(report, ["spec", "exportTo"], spec.exportTo, ctx.namespace);
+  checkExportTo(report, ["spec", "exportTo"], spec.exportTo, ctx.namespace, true);
   list(spec.subjectAltNames).forEach((s, i) => {
     if (typeof s !== "string" || s === "")
       report.error(["spec", "subjectAltNames", i], "subjectAltNames entry is empty");
@@ -117,9 +133,9 @@ function checkEndpoint(
   const ep = rec(e) ?? {};
   const address = ep.address;
   if (typeof address === "string" && address !== "") {
-    if (address.startsWith("unix://")) {
-      if (address.length <= "unix://".length)
-        sink.error([...at, "address"], "unix:// address needs a socket path");
+    if (address.startsWith(UNIX_PREFIX)) {
+      const problem = unixAddressProblem(address);
+      if (problem) sink.error([...at, "address"], `endpoint address ${q(address)} ${problem}`);
       if (entries(ep.ports).length > 0)
         sink.error([...at, "ports"], "an endpoint with a unix:// address cannot have ports");
     } else if (resolution === "STATIC") {
@@ -152,4 +168,35 @@ function checkEndpoint(
   checkLabels(sink, [...at, "labels"], ep.labels, "endpoint label");
   if (present(ep.weight) && (typeof ep.weight !== "number" || ep.weight < 0))
     sink.error([...at, "weight"], `endpoint weight ${q(ep.weight)} must be 0 or more`);
+}
+
+/**
+ * CIDR addresses only make sense when the proxy does not resolve the hosts (NONE or STATIC). With
+ * several hosts, plain TCP ports cannot tell them apart unless resolution is NONE.
+ */
+function checkAddressesAndHosts(
+  sink: IssueSink,
+  spec: Record<string, unknown>,
+  resolution: string,
+): void {
+  const resolves = resolution !== "NONE" && resolution !== "STATIC";
+  list(spec.addresses).forEach((a, i) => {
+    if (resolves && typeof a === "string" && a.includes("/") && isIpOrCidr(a))
+      sink.error(
+        ["spec", "addresses", i],
+        `CIDR address ${q(a)} is only allowed with resolution NONE or STATIC`,
+      );
+  });
+  if (resolution === "NONE" || list(spec.hosts).length < 2) return;
+  const l4 = list(spec.ports).find((p) => {
+    const proto = protocolOf(rec(p)?.protocol);
+    return (
+      proto === undefined || !["HTTP", "HTTP2", "GRPC", "GRPC-WEB", "HTTPS", "TLS"].includes(proto)
+    );
+  });
+  if (l4 !== undefined)
+    sink.error(
+      ["spec", "hosts"],
+      `several hosts share port ${q(rec(l4)?.number)} whose protocol is neither HTTP nor TLS, so the proxy cannot tell them apart; use one host per ServiceEntry, an HTTP/TLS protocol, or resolution NONE`,
+    );
 }

@@ -1,7 +1,7 @@
 // Sidecar: egress listeners (namespace/host lists), ingress listeners and the outbound policy.
 
 import { checkDestination } from "./destination.js";
-import { checkNamespacedHost, isIpAddress } from "./hosts.js";
+import { checkNamespacedHost, isIpAddress, UNIX_PREFIX, unixAddressProblem } from "./hosts.js";
 import type { KindRule } from "./index.js";
 import { checkLabels } from "./labels.js";
 import { checkIstioPortName, checkPort, checkProtocol, isPortNumber } from "./ports.js";
@@ -17,13 +17,11 @@ export const sidecarRule: KindRule = (doc, report) => {
   );
   const egress = list(spec.egress);
   const ingress = list(spec.ingress);
-  if (
-    egress.length === 0 &&
-    ingress.length === 0 &&
-    !present(spec.outboundTrafficPolicy) &&
-    !present(spec.inboundConnectionPool)
-  )
-    report.error("spec", "Sidecar is empty; set egress, ingress or outboundTrafficPolicy");
+  if (egress.length === 0)
+    report.error(
+      ["spec", "egress"],
+      'Sidecar needs egress listeners saying which services its proxies can reach, e.g. hosts: ["./*", "istio-system/*"]',
+    );
 
   const egressKeys = new Set<string>();
   egress.forEach((e, i) => {
@@ -44,15 +42,22 @@ export const sidecarRule: KindRule = (doc, report) => {
           "an egress listener without a port catches all other traffic and must be the last one",
         );
     } else {
-      checkListenerPort(report, [...at, "port"], port);
+      const unixBind = typeof listener.bind === "string" && listener.bind.startsWith(UNIX_PREFIX);
+      checkListenerPort(report, [...at, "port"], port, unixBind);
     }
     const bind = listener.bind;
     if (
       bind !== undefined &&
       bind !== "" &&
-      (typeof bind !== "string" || !(isIpAddress(bind) || bind.startsWith("unix://")))
+      (typeof bind !== "string" ||
+        (bind.startsWith(UNIX_PREFIX)
+          ? unixAddressProblem(bind) !== undefined
+          : !isIpAddress(bind)))
     )
-      report.error([...at, "bind"], `bind ${q(bind)} must be an IP address or unix:// path`);
+      report.error(
+        [...at, "bind"],
+        `bind ${q(bind)} must be an IP address or an absolute unix:// socket path`,
+      );
     const key = `${port?.number ?? "*"}|${bind ?? ""}`;
     if (egressKeys.has(key))
       report.error(at, "two egress listeners have the same port and bind; each must be unique");
@@ -93,8 +98,15 @@ export const sidecarRule: KindRule = (doc, report) => {
   }
 };
 
-function checkListenerPort(sink: IssueSink, path: Path, port: Record<string, unknown>): void {
-  checkPort(sink, [...path, "number"], port.number);
+/** `unixBind`: the listener binds a unix socket, so port number 0 (or none) is allowed. */
+function checkListenerPort(
+  sink: IssueSink,
+  path: Path,
+  port: Record<string, unknown>,
+  unixBind = false,
+): void {
+  if (!(unixBind && (port.number === 0 || port.number === undefined)))
+    checkPort(sink, [...path, "number"], port.number);
   if (present(port.protocol)) checkProtocol(sink, [...path, "protocol"], port.protocol);
   if (present(port.name)) checkIstioPortName(sink, [...path, "name"], port.name);
 }
@@ -109,9 +121,9 @@ function checkDefaultEndpoint(sink: IssueSink, path: Path, value: unknown): void
     sink.error(path, rule);
     return;
   }
-  if (value.startsWith("unix://")) {
-    if (value.length <= "unix://".length)
-      sink.error(path, `${rule}; the unix socket path is missing`);
+  if (value.startsWith(UNIX_PREFIX)) {
+    const problem = unixAddressProblem(value);
+    if (problem) sink.error(path, `defaultEndpoint ${q(value)} ${problem}`);
     return;
   }
   const m = DEFAULT_ENDPOINT.exec(value);

@@ -27,7 +27,9 @@ export function checkTrafficPolicy(
   if (Object.values(p).every((v) => !present(v))) {
     sink.error(
       path,
-      "trafficPolicy is empty; set at least one of loadBalancer, connectionPool, outlierDetection, tls or portLevelSettings",
+      allowPortLevel
+        ? "trafficPolicy is empty; set at least one of loadBalancer, connectionPool, outlierDetection, tls or portLevelSettings"
+        : "portLevelSettings entry has only a port; add loadBalancer, connectionPool, outlierDetection or tls",
     );
     return;
   }
@@ -102,6 +104,10 @@ function checkLoadBalancer(sink: IssueSink, path: Path, lb: unknown): void {
 function checkConnectionPool(sink: IssueSink, path: Path, pool: unknown): void {
   const cp = rec(pool);
   if (!cp) return;
+  if (!present(cp.tcp) && !present(cp.http)) {
+    sink.error(path, "connectionPool is empty; set tcp or http limits");
+    return;
+  }
   const tcp = rec(cp.tcp);
   if (tcp) {
     checkNonNegativeInt(
@@ -181,6 +187,15 @@ export function checkClientTls(sink: IssueSink, path: Path, tls: unknown): void 
   if (!t) return;
   const mode = typeof t.mode === "string" ? t.mode : "DISABLE";
   const has = (k: string) => typeof t[k] === "string" && t[k] !== "";
+  if ((mode === "SIMPLE" || mode === "MUTUAL") && has("credentialName")) {
+    const files = ["clientCertificate", "privateKey", "caCertificates"].filter(has);
+    if (files.length > 0)
+      sink.error(
+        path,
+        `tls credentialName already supplies the certificates; remove ${files.join(", ")}`,
+      );
+    return;
+  }
   if (
     mode === "MUTUAL" &&
     !has("credentialName") &&

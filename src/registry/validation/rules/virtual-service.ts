@@ -3,6 +3,7 @@
 import { checkWeightedDestinations } from "./destination.js";
 import { checkExportTo } from "./export-to.js";
 import { checkGatewayNames } from "./gateway-names.js";
+import { hostsOverlap, hostSubsetOf } from "./host-match.js";
 import { checkHost, isIpOrCidr, wildcardHostProblem } from "./hosts.js";
 import { checkHttpRoute } from "./http-route.js";
 import { checkLabels } from "./labels.js";
@@ -22,8 +23,16 @@ export const virtualServiceRule: KindRule = (doc, report, ctx) => {
       ["spec", "hosts"],
       "hosts is empty; a VirtualService needs at least one host (only a delegate VirtualService, which lists no gateways, may omit hosts)",
     );
+  const validHosts: string[] = [];
   hosts.forEach((h, i) => {
     if (!checkHost(report, ["spec", "hosts", i], h, { allowIp: true, allowWildcard: true })) return;
+    const earlier = validHosts.find((v) => hostsOverlap(v, h as string));
+    if (earlier !== undefined)
+      report.error(
+        ["spec", "hosts", i],
+        `host ${q(h)} overlaps ${q(earlier)} listed before it; each host may appear once`,
+      );
+    validHosts.push(h as string);
     if (h === "*" && appliesToMesh)
       report.error(
         ["spec", "hosts", i],
@@ -43,15 +52,29 @@ export const virtualServiceRule: KindRule = (doc, report, ctx) => {
   if (isDelegate && tls.length > 0)
     report.error(["spec", "tls"], "a delegate VirtualService (no hosts) may only have http routes");
 
+  const appliesToGateway = gateways.some((g) => g !== "mesh");
   http.forEach((r, i) => {
     if (!isRecord(r)) report.error(["spec", "http", i], "HTTP route must be a mapping");
-    else checkHttpRoute(report, ["spec", "http", i], r, isDelegate);
+    else {
+      if (isRecord(r.delegate) && !appliesToGateway)
+        report.error(
+          ["spec", "http", i, "delegate"],
+          "delegate is only allowed in a VirtualService bound to gateways (not mesh only)",
+        );
+      checkHttpRoute(report, ["spec", "http", i], r, isDelegate);
+    }
   });
-  tcp.forEach((r, i) => checkL4Route(report, ["spec", "tcp", i], r, "TCP"));
-  tls.forEach((r, i) => checkL4Route(report, ["spec", "tls", i], r, "TLS"));
+  tcp.forEach((r, i) => checkL4Route(report, ["spec", "tcp", i], r, "TCP", validHosts));
+  tls.forEach((r, i) => checkL4Route(report, ["spec", "tls", i], r, "TLS", validHosts));
 };
 
-function checkL4Route(sink: IssueSink, at: Path, r: unknown, kind: "TCP" | "TLS"): void {
+function checkL4Route(
+  sink: IssueSink,
+  at: Path,
+  r: unknown,
+  kind: "TCP" | "TLS",
+  vsHosts: readonly string[],
+): void {
   const route = rec(r);
   if (!route) {
     sink.error(at, `${kind} route must be a mapping`);
@@ -70,6 +93,11 @@ function checkL4Route(sink: IssueSink, at: Path, r: unknown, kind: "TCP" | "TLS"
       sni.forEach((h, j) => {
         const problem = typeof h === "string" ? wildcardHostProblem(h) : "is not a string";
         if (problem) sink.error([...mp, "sniHosts", j], `sniHost ${q(h)} ${problem}`);
+        else if (!vsHosts.some((v) => hostSubsetOf(h as string, v)))
+          sink.error(
+            [...mp, "sniHosts", j],
+            `sniHost ${q(h)} is not covered by any of the VirtualService's hosts (${vsHosts.join(", ")})`,
+          );
       });
     }
     list(match.destinationSubnets).forEach((s, j) => {
