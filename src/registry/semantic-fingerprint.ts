@@ -7,6 +7,7 @@
 //             subsets match on them), annotations in Istio's domains (`istio.io/*`, `*.istio.io/*`,
 //             e.g. `networking.istio.io/exportTo`, `sidecar.istio.io/*`), and the few Kubernetes
 //             annotations Istio reads (`kubernetes.io/ingress.class`).
+//             deletionTimestamp too: a terminating Pod leaves the endpoints (Kubernetes sources).
 // For Istio's own kinds also creationTimestamp: istiod orders conflicting objects by it (the
 //             oldest Gateway, Sidecar, DestinationRule or mesh-wide PeerAuthentication wins, and
 //             policies are emitted in creation order), so a new timestamp can change the output.
@@ -46,6 +47,7 @@ export function semanticFingerprint(o: ConfigObject): string {
     labels: meta.labels ?? {},
     annotations,
     creationTimestamp: ordersByCreation ? (meta.creationTimestamp ?? null) : null,
+    deletionTimestamp: (meta as { deletionTimestamp?: unknown }).deletionTimestamp ?? null,
     body: o.body,
   });
 }

@@ -73,6 +73,10 @@ test("creationTimestamp counts for Istio kinds (precedence), not for Kubernetes 
   );
 });
 
+test("deletionTimestamp counts: a terminating pod leaves the endpoints", (t) => {
+  t.false(sameSemantics(svc(), svc({ deletionTimestamp: "2021-01-01T00:00:00Z" } as never)));
+});
+
 test("spec changes count; key order does not; array order does", (t) => {
   t.false(sameSemantics(vs({}, { hosts: ["a"] }), vs({}, { hosts: ["b"] })));
   t.true(
