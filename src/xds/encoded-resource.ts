@@ -5,6 +5,7 @@
 // produces resources (tests today; the push coordinator and compute workers later).
 
 import { createHash } from "node:crypto";
+import type { Selection } from "./subscriptions.js";
 import { encodeAny, encodeDeltaResource, encodeNonceField, encodeSotwBody } from "./wire.js";
 
 function contentHash(parts: Iterable<string | Uint8Array>): string {
@@ -142,13 +143,17 @@ export class ResourceSet {
    * The SotW response body for all resources (`names` undefined) or for the named ones that
    * exist. Built once per selection and shared.
    */
-  sotwBody(names?: ReadonlySet<string>): SotwBody {
-    const selected = names ? this.names.filter((n) => names.has(n)) : this.names;
-    const key = names ? selected.join("\n") : "*";
+  sotwBody(selection?: Selection): SotwBody {
+    const key = selection ? `=${selection.key}` : "*";
     let b = this.bodies.get(key);
     if (!b) {
+      const selected = !selection
+        ? this.names
+        : selection.names.size < this.names.length
+          ? [...selection.names].filter((n) => this.resources.has(n)).sort()
+          : this.names.filter((n) => selection.names.has(n));
       const rs = selected.map((n) => this.resources.get(n) as EncodedResource);
-      const versionInfo = names ? selectionVersion(this.typeUrl, rs) : this.version;
+      const versionInfo = selection ? selectionVersion(this.typeUrl, rs) : this.version;
       const body = encodeSotwBody(
         versionInfo,
         this.typeUrl,

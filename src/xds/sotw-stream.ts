@@ -10,6 +10,7 @@
 
 import { errorMessage, TypeStateBase } from "./type-state.js";
 import { isWildcardType } from "./type-urls.js";
+import { EMPTY_SELECTION, selectionOf, type Selection } from "./subscriptions.js";
 import { nonceOf, selectionVersion, type ResourceSet, type SotwBody } from "./encoded-resource.js";
 import type { DiscoveryRequest } from "./protos.js";
 
@@ -17,7 +18,7 @@ export type SotwOutcome = "initial" | "ack" | "nack" | "stale" | "subscribe" | "
 
 export class SotwTypeState extends TypeStateBase {
   wildcard = false;
-  names: ReadonlySet<string> = new Set();
+  selection: Selection = EMPTY_SELECTION;
   everNamed = false;
   /** The next build must send even if version_info did not change. */
   force = false;
@@ -25,6 +26,22 @@ export class SotwTypeState extends TypeStateBase {
   requested = false;
   /** The last body sent: the client holds these resources at these versions. */
   lastBody?: SotwBody;
+
+  get names(): ReadonlySet<string> {
+    return this.selection.names;
+  }
+}
+
+/** True if `requested` (without "*") names exactly the current selection. */
+function sameNames(
+  current: ReadonlySet<string>,
+  requested: readonly string[],
+  wildcard: boolean,
+): boolean {
+  const n = requested.length - (wildcard ? 1 : 0);
+  if (n !== current.size) return false;
+  for (const name of requested) if (name !== "*" && !current.has(name)) return false;
+  return true;
 }
 
 /** Applies the request's names; true if something was added (a new name or wildcard). */
@@ -32,12 +49,13 @@ function applyNames(st: SotwTypeState, requested: readonly string[]): boolean {
   const wildcardType = isWildcardType(st.typeUrl);
   const explicit = requested.includes("*");
   const wildcard = wildcardType && (explicit || (requested.length === 0 && !st.everNamed));
-  const names = new Set(requested.filter((n) => n !== "*"));
-  let added = wildcard && !st.wildcard;
-  for (const n of names) if (!st.names.has(n)) added = true;
   if (requested.length > 0) st.everNamed = true;
+  let added = wildcard && !st.wildcard;
   st.wildcard = wildcard;
-  st.names = names;
+  if (sameNames(st.selection.names, requested, explicit)) return added;
+  const selection = selectionOf(explicit ? requested.filter((n) => n !== "*") : requested);
+  for (const n of selection.names) if (!st.selection.names.has(n)) added = true;
+  st.selection = selection;
   return added;
 }
 
@@ -97,7 +115,7 @@ export function onSotwRequest(
 
 /** The response to send now, or undefined when nothing needs sending. */
 export function buildSotw(st: SotwTypeState, set: ResourceSet): SotwBody | undefined {
-  const body = set.sotwBody(st.wildcard ? undefined : st.names);
+  const body = set.sotwBody(st.wildcard ? undefined : st.selection);
   const force = st.force;
   st.force = false;
   if (body.versionInfo === st.nackedVersion) return undefined;

@@ -4,6 +4,7 @@
 import test from "ava";
 import { EncodedResource, ResourceSet } from "../../src/xds/encoded-resource.js";
 import { encodeMessage, messageType } from "../../src/xds/protos.js";
+import { selectionOf } from "../../src/xds/subscriptions.js";
 import { TypeUrl } from "../../src/xds/type-urls.js";
 import { encodeDeltaResponse } from "../../src/xds/wire.js";
 import { cluster } from "./helpers/resources.js";
@@ -58,8 +59,11 @@ test("versions are content hashes: equal content, equal version; any change, new
 test("a response body is built once per selection and shared", (t) => {
   const set = new ResourceSet(TypeUrl.Cluster, [cluster("a"), cluster("b")]);
   t.is(set.sotwBody(), set.sotwBody());
-  t.is(set.sotwBody(new Set(["a"])), set.sotwBody(new Set(["a", "zz"])));
-  t.deepEqual(set.sotwBody(new Set(["a"])).names, ["a"]);
+  t.is(set.sotwBody(selectionOf(["a"])), set.sotwBody(selectionOf(["a"])));
+  t.is(selectionOf(["b", "a"]), selectionOf(["a", "b", "a"]), "selections are interned");
+  const withMissing = set.sotwBody(selectionOf(["a", "zz"]));
+  t.deepEqual(withMissing.names, ["a"]);
+  t.is(withMissing.versionInfo, set.sotwBody(selectionOf(["a"])).versionInfo);
 });
 
 test("ResourceSet refuses duplicate names and foreign types", (t) => {
