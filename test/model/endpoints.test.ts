@@ -309,10 +309,11 @@ data:
         endpoints: [{fromCidr: 10.1.0.0/30}]
         gateways: [{address: 1.2.3.4, port: 15443}]
       net-b:
-        endpoints: [{fromRegistry: Kubernetes}]
+        endpoints: [{fromRegistry: cluster1}]
         gateways: [{registryServiceName: eastwest.istio-system.svc.cluster.local, port: 15443}]
 `,
     ].join("\n---\n"),
+    { clusterId: "cluster1" },
   );
   const nets = m
     .endpointsFor(host, 9080, { includeUnhealthy: true })
