@@ -3,11 +3,18 @@
 import { checkNamespacedHost } from "./hosts.js";
 import type { KindRule } from "./index.js";
 import { checkLabels } from "./labels.js";
+import { isDns1123Label } from "./names.js";
 import { checkIstioPortName, checkPort, checkProtocol, protocolOf } from "./ports.js";
 import { isRecord, list, q, rec, type IssueSink, type Path } from "./shape.js";
 
-export const gatewayRule: KindRule = (doc, report) => {
+export const gatewayRule: KindRule = (doc, report, ctx) => {
   const spec = rec(doc.spec) ?? {};
+  // VirtualServices refer to Gateways as namespace/name, so the name cannot contain dots.
+  if (!isDns1123Label(ctx.name))
+    report.error(
+      "metadata.name",
+      `Gateway name ${q(ctx.name)} must be a DNS-1123 label (no dots), so VirtualServices can refer to it as namespace/name`,
+    );
   const selector = rec(spec.selector);
   if (!selector || Object.keys(selector).length === 0)
     report.warn(

@@ -2,13 +2,17 @@
 
 import { q, type IssueSink, type Path } from "./shape.js";
 
-const HEADER_NAME = /^[-_A-Za-z0-9]+$/;
+// RFC 7230 token characters.
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** Header names used in matches: letters, digits, '-' and '_' (lower case is the norm). */
+/** Header names: RFC 7230 tokens (letters, digits and !#$%&'*+-.^_`|~; no spaces or ':'). */
 export function checkHeaderName(sink: IssueSink, path: Path, name: string): void {
   if (name === "") sink.error(path, "header name is empty");
   else if (!HEADER_NAME.test(name))
-    sink.error(path, `header name ${q(name)} is not valid; use letters, digits, '-' and '_'`);
+    sink.error(
+      path,
+      `header name ${q(name)} is not valid; use letters, digits and - _ . (no spaces, ':' or '@')`,
+    );
 }
 
 /**

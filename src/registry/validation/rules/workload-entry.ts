@@ -1,6 +1,6 @@
 // WorkloadEntry: the address of a VM or other non-Kubernetes workload, its ports and weight.
 
-import { isIpAddress, wildcardHostProblem } from "./hosts.js";
+import { isIpAddress, UNIX_PREFIX, unixAddressProblem, wildcardHostProblem } from "./hosts.js";
 import type { KindRule } from "./index.js";
 import { checkLabels } from "./labels.js";
 import { checkPort } from "./ports.js";
@@ -15,9 +15,9 @@ export const workloadEntryRule: KindRule = (doc, report) => {
         ["spec", "address"],
         "address is required: an IP address, a host name or unix://path",
       );
-  } else if (address.startsWith("unix://")) {
-    if (address.length <= "unix://".length)
-      report.error(["spec", "address"], "unix:// address needs a socket path");
+  } else if (address.startsWith(UNIX_PREFIX)) {
+    const problem = unixAddressProblem(address);
+    if (problem) report.error(["spec", "address"], `address ${q(address)} ${problem}`);
     if (entries(spec.ports).length > 0)
       report.error(["spec", "ports"], "a WorkloadEntry with a unix:// address cannot have ports");
   } else if (!isIpAddress(address)) {
