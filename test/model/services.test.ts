@@ -1,5 +1,5 @@
 import test from "ava";
-import { buildMeshModel } from "../../src/registry/mesh/index.js";
+import { buildMeshModel, registryView } from "../../src/registry/mesh/index.js";
 import { readYamlText } from "../../src/registry/sources/yaml-text.js";
 import { modelFromYaml } from "./model-from-yaml.js";
 
@@ -230,4 +230,27 @@ spec:
   t.deepEqual(services[0]?.clusterVIPs, { cluster2: ["10.2.0.1"], cluster1: ["10.1.0.1"] });
   t.deepEqual(services[0]?.addresses, ["10.1.0.1", "10.2.0.1"]);
   t.is(services[0]?.sources.length, 2);
+});
+
+test("a ServiceEntry without location is MESH_EXTERNAL (the enum's zero value)", (t) => {
+  const m = modelFromYaml(`
+apiVersion: networking.istio.io/v1beta1
+kind: ServiceEntry
+metadata: {name: plain, namespace: default}
+spec:
+  hosts: [plain.example.com]
+  resolution: DNS
+  ports: [{number: 80, name: http, protocol: HTTP}]
+`);
+  t.is(m.serviceByHost("plain.example.com", "default")?.location, "MESH_EXTERNAL");
+});
+
+test("registryView is plain JSON, stable across builds", (t) => {
+  const view = registryView(model);
+  const json = JSON.stringify(view);
+  t.is(json, JSON.stringify(registryView(modelFromYaml(yaml))));
+  const secret = view.find((s) => s.name === "secret");
+  t.deepEqual(secret?.exportTo, ["private"]);
+  t.deepEqual(view.find((s) => s.name === "hidden")?.exportTo, ["~"]);
+  t.deepEqual(view.find((s) => s.name === "reviews")?.exportTo, ["*"]);
 });

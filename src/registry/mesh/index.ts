@@ -38,3 +38,4 @@ export {
   serviceFqdn,
 } from "./hosts.js";
 export { isVisibleTo } from "./visibility.js";
+export { endpointView, registryView, serviceView, visibilityList } from "./debug-view.js";

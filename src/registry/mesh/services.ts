@@ -125,7 +125,8 @@ export function fromServiceEntry(o: ConfigObject, ctx: ServiceBuildContext): Mes
     clusterVIPs: {},
     headless: false,
     resolution,
-    location: spec.location === "MESH_EXTERNAL" ? "MESH_EXTERNAL" : "MESH_INTERNAL",
+    // MESH_EXTERNAL is the enum zero value: an SE that says nothing is external.
+    location: spec.location === "MESH_INTERNAL" ? "MESH_INTERNAL" : "MESH_EXTERNAL",
     exportTo,
     labels: { ...(o.metadata.labels ?? {}) },
     ...(selectorLabels ? { selector: { ...selectorLabels } } : {}),
