@@ -102,3 +102,16 @@ test("a path that does not exist is an error, not silence", async (t) => {
   t.is(r.code, 1);
   t.regex(r.stdout, /\/nonexistent\/meshpilot: cannot read: ENOENT/);
 });
+
+test("a YAML alias bomb is one error for its document, not a crash", async (t) => {
+  const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+  for (let i = 0; i < 12; i++)
+    bomb.push(
+      `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`,
+    );
+  const dir = await tree({ "bomb.yaml": bomb.join("\n") + "\n---\n" + SERVICE("after") });
+  const r = await runCli(["validate", dir], dir);
+  t.is(r.code, 1);
+  t.regex(r.stdout, /^bomb\.yaml#0 \(line 1\): YAML: .*alias/im);
+  t.regex(r.stdout, /1 valid objects, 1 errors/);
+});

@@ -48,7 +48,20 @@ export function readYamlText(
       }
       return;
     }
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      // e.g. an alias bomb ("Excessive alias count"): reported like any unreadable document.
+      hasUnreadableDocuments = true;
+      issues.push({
+        severity: "error",
+        source,
+        path: "",
+        message: `YAML: ${(e as Error).message}`,
+      });
+      return;
+    }
     if (value === null || value === undefined) return; // an empty document (`---` alone, comments)
     const result = validateDocument(value, source, opts);
     issues.push(...result.issues);
