@@ -15,6 +15,8 @@ import { checkRegex, re2Problem } from "../../src/registry/validation/rules/rege
 import { checkExportTo } from "../../src/registry/validation/rules/export-to.js";
 import { hostsOverlap, hostSubsetOf } from "../../src/registry/validation/rules/host-match.js";
 import { checkPort, isIanaServiceName } from "../../src/registry/validation/rules/ports.js";
+import { validateMeshConfigSpec } from "../../src/registry/validation/rules/mesh-config.js";
+import { validateMeshNetworksSpec } from "../../src/registry/validation/rules/mesh-networks.js";
 import { VALID_MESH_YAML } from "./valid-mesh-config.js";
 
 /** Runs one checker against a fresh report and returns the error messages. */
@@ -255,4 +257,66 @@ test("realistic valid objects produce no errors", (t) => {
   const errors = result.issues.filter((i) => i.severity === "error");
   t.deepEqual(errors.map(formatIssue), []);
   t.is(result.objects.length, (VALID_MESH_YAML.match(/^kind: /gm) ?? []).length);
+});
+
+test("mesh config and mesh networks checkers report under the caller's path prefix", (t) => {
+  const bad = errorsOf((r) =>
+    validateMeshConfigSpec({ outboundTrafficPolicy: { mode: "ALLOW_ALL" } }, r, ["mesh"]),
+  );
+  t.deepEqual(bad, [
+    'mesh.outboundTrafficPolicy.mode: outboundTrafficPolicy mode "ALLOW_ALL" must be ALLOW_ANY or REGISTRY_ONLY',
+  ]);
+  const good = {
+    rootNamespace: "istio-system",
+    trustDomain: "cluster.local",
+    connectTimeout: "10s",
+    outboundTrafficPolicy: { mode: "REGISTRY_ONLY" },
+    defaultConfig: { discoveryAddress: "istiod.istio-system.svc:15012", drainDuration: "45s" },
+  };
+  t.deepEqual(
+    errorsOf((r) => validateMeshConfigSpec(good, r, [])),
+    [],
+  );
+  t.deepEqual(
+    errorsOf((r) => validateMeshConfigSpec({ connectTimeout: "1m" }, r, ["spec"])),
+    ['spec.connectTimeout: connectTimeout "1m" is too long; it must be at most 30s'],
+  );
+  const networks = {
+    networks: {
+      network1: {
+        endpoints: [{ fromRegistry: "cluster1" }],
+        gateways: [{ address: "192.23.120.32", port: 15443 }],
+      },
+    },
+  };
+  t.deepEqual(
+    errorsOf((r) => validateMeshNetworksSpec(networks, r, [])),
+    [],
+  );
+  t.deepEqual(
+    errorsOf((r) =>
+      validateMeshNetworksSpec(
+        { networks: { n1: { endpoints: [{ fromCidr: "10.0.0.0/33" }] } } },
+        r,
+        ["mn"],
+      ),
+    ),
+    [
+      'mn.networks.n1.endpoints[0].fromCidr: fromCidr "10.0.0.0/33" is not a CIDR such as 10.0.0.0/16',
+    ],
+  );
+});
+
+test("only the ConfigMap named istio has its mesh keys checked", (t) => {
+  const text = (name: string) => `apiVersion: v1
+kind: ConfigMap
+metadata: {name: ${name}, namespace: istio-system}
+data:
+  mesh: "outboundTrafficPolicy: {mode: NOPE}"
+`;
+  t.is(
+    readYamlText(text("istio"), "cm.yaml").issues.filter((i) => i.severity === "error").length,
+    1,
+  );
+  t.deepEqual(readYamlText(text("app-settings"), "cm.yaml").issues, []);
 });

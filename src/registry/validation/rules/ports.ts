@@ -13,6 +13,8 @@ export function checkPort(sink: IssueSink, path: Path, v: unknown, what = "port"
   if (isPortNumber(v)) return true;
   if (v === undefined || v === null)
     sink.error(path, `${what} is missing; give a number from 1 to 65535`);
+  else if (typeof v !== "number")
+    sink.error(path, `${what} ${q(v)} is not a number; give a port number from 1 to 65535`);
   else sink.error(path, `${what} ${q(v)} is out of range; ports are 1 to 65535`);
   return false;
 }
