@@ -35,6 +35,7 @@ test("hosts: FQDNs, short names, wildcards and IPs that Istio accepts", (t) => {
     "*",
     "istio.io.",
     "*-api.example.com",
+    "Reviews.Default",
   ])
     t.deepEqual(
       errorsOf((r) => checkHost(r, ["host"], host, { allowWildcard: true })),
@@ -58,7 +59,7 @@ test("hosts: misplaced wildcards, bad labels and bare IPs are rejected", (t) => 
     ["a*b.example.com", "'*' in the wrong place"],
     ["reviews_v1", "invalid label"],
     ["-reviews.default", "invalid label"],
-    ["Reviews.default", "invalid label"],
+    ["reviews..default", "invalid label"],
     ["1.2.3.4", "all-numeric"],
     ["", "empty"],
   ];

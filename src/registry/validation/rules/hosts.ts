@@ -5,7 +5,8 @@ import { isIP } from "node:net";
 import { isDns1123Label } from "./names.js";
 import { q, type IssueSink, type Path } from "./shape.js";
 
-const HOST_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+// Istio accepts either letter case in host names (DNS compares them case-insensitively).
+const HOST_LABEL = /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/;
 
 export function isIpAddress(s: string): boolean {
   return isIP(s) !== 0;
@@ -33,7 +34,7 @@ export function dnsNameProblem(name: string): string | undefined {
   for (const label of labels) {
     if (label.length > 63) return `has a label "${label}" longer than 63 characters`;
     if (!HOST_LABEL.test(label))
-      return `has an invalid label "${label}" (labels are lower case letters, digits and '-', not starting or ending with '-')`;
+      return `has an invalid label "${label}" (labels are letters, digits and '-', not starting or ending with '-')`;
   }
   const last = labels[labels.length - 1] ?? "";
   if (/^\d+$/.test(last)) return `has an all-numeric top-level label "${last}"`;

@@ -4,7 +4,7 @@ import { checkWeightedDestinations } from "./destination.js";
 import { checkExportTo } from "./export-to.js";
 import { checkGatewayNames } from "./gateway-names.js";
 import { hostsOverlap, hostSubsetOf } from "./host-match.js";
-import { checkHost, isIpOrCidr, wildcardHostProblem } from "./hosts.js";
+import { checkHost, isIpAddress, isIpOrCidr, wildcardHostProblem } from "./hosts.js";
 import { checkHttpRoute } from "./http-route.js";
 import { checkLabels } from "./labels.js";
 import { checkOptionalPort } from "./ports.js";
@@ -91,7 +91,12 @@ function checkL4Route(
       if (sni.length === 0)
         sink.error([...mp, "sniHosts"], "TLS match needs sniHosts (the server names to match)");
       sni.forEach((h, j) => {
-        const problem = typeof h === "string" ? wildcardHostProblem(h) : "is not a string";
+        const problem =
+          typeof h !== "string"
+            ? "is not a string"
+            : isIpAddress(h)
+              ? undefined
+              : wildcardHostProblem(h);
         if (problem) sink.error([...mp, "sniHosts", j], `sniHost ${q(h)} ${problem}`);
         else if (!vsHosts.some((v) => hostSubsetOf(h as string, v)))
           sink.error(
