@@ -107,11 +107,7 @@ function checkMatchFields(sink: IssueSink, path: Path, body: Record<string, unkn
     });
   for (const f of STRING_FIELDS)
     list(body[f]).forEach((v, i) => {
-      if (typeof v !== "string" || v === "") sink.error([...path, f, i], `${f} entry is empty`);
-      else if (v !== "*" && v.slice(1, -1).includes("*"))
-        sink.error(
-          [...path, f, i],
-          `${f} entry ${q(v)} has '*' in the middle; '*' may only be a prefix or suffix`,
-        );
+      if (typeof v !== "string" || v === "")
+        sink.error([...path, f, i], `${f} entry is empty; remove it or give a value`);
     });
 }
