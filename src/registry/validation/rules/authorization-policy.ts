@@ -1,7 +1,7 @@
 // AuthorizationPolicy: action and provider, and rules made of from / to / when.
 
 import { isIpOrCidr } from "./hosts.js";
-import type { KindRule } from "./index.js";
+import type { KindRule } from "./rule-types.js";
 import { isPortNumber } from "./ports.js";
 import { isRecord, list, present, q, rec, type IssueSink, type Path } from "./shape.js";
 import { checkPolicySelector } from "./selector.js";

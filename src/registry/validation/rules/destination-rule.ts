@@ -2,7 +2,7 @@
 
 import { checkExportTo } from "./export-to.js";
 import { checkHost } from "./hosts.js";
-import type { KindRule } from "./index.js";
+import type { KindRule } from "./rule-types.js";
 import { checkLabels } from "./labels.js";
 import { isDns1123Label } from "./names.js";
 import { list, q, rec } from "./shape.js";

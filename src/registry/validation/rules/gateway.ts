@@ -1,7 +1,7 @@
 // Gateway: servers with ports, hosts and server-side TLS; a selector for the gateway workload.
 
 import { checkNamespacedHost } from "./hosts.js";
-import type { KindRule } from "./index.js";
+import type { KindRule } from "./rule-types.js";
 import { checkLabels } from "./labels.js";
 import { isDns1123Label } from "./names.js";
 import { checkIstioPortName, checkPort, checkProtocol, protocolOf } from "./ports.js";

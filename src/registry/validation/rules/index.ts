@@ -1,7 +1,7 @@
 // Istio's semantic rules per kind, applied after the schema check passes.
 
 import type { Kind } from "../../kinds.js";
-import type { Report } from "../report.js";
+import type { KindRule } from "./rule-types.js";
 import { authorizationPolicyRule } from "./authorization-policy.js";
 import { destinationRuleRule } from "./destination-rule.js";
 import { gatewayRule } from "./gateway.js";
@@ -17,14 +17,7 @@ import { sidecarRule } from "./sidecar.js";
 import { virtualServiceRule } from "./virtual-service.js";
 import { workloadEntryRule } from "./workload-entry.js";
 
-export interface RuleContext {
-  readonly kind: Kind;
-  readonly namespace: string;
-  readonly name: string;
-  readonly apiVersion: string;
-}
-
-export type KindRule = (doc: Record<string, unknown>, report: Report, ctx: RuleContext) => void;
+export type { KindRule, RuleContext } from "./rule-types.js";
 
 export const KIND_RULES: Partial<Record<Kind, KindRule>> = {
   VirtualService: virtualServiceRule,

@@ -1,7 +1,7 @@
 // Kubernetes Ingress (networking.k8s.io/v1): rules with hosts, paths with pathType and backends.
 
 import { wildcardHostProblem } from "./hosts.js";
-import type { KindRule } from "./index.js";
+import type { KindRule } from "./rule-types.js";
 import { isIanaServiceName } from "./ports.js";
 import { list, present, q, rec, type IssueSink, type Path } from "./shape.js";
 

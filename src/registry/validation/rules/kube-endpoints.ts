@@ -2,7 +2,7 @@
 
 import { isIP } from "node:net";
 import { dnsNameProblem } from "./hosts.js";
-import type { KindRule } from "./index.js";
+import type { KindRule } from "./rule-types.js";
 import { checkPort } from "./ports.js";
 import { list, present, q, rec, type IssueSink, type Path } from "./shape.js";
 

@@ -1,6 +1,6 @@
 // Pod, Namespace and Secret: the parts the mesh reads (labels, container ports, TLS keys).
 
-import type { KindRule } from "./index.js";
+import type { KindRule } from "./rule-types.js";
 import { checkLabels } from "./labels.js";
 import { isDns1123Label } from "./names.js";
 import { checkPort, isIanaServiceName } from "./ports.js";

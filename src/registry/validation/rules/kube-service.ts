@@ -2,7 +2,7 @@
 // Only what the API server would also reject, plus what would silently break routing.
 
 import { isIpAddress } from "./hosts.js";
-import type { KindRule } from "./index.js";
+import type { KindRule } from "./rule-types.js";
 import { checkLabels } from "./labels.js";
 import { isDns1123Subdomain } from "./names.js";
 import { checkPort, isIanaServiceName } from "./ports.js";

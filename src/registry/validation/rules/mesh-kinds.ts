@@ -3,7 +3,7 @@
 
 import { parse } from "yaml";
 import { formatPath } from "../field-path.js";
-import type { KindRule } from "./index.js";
+import type { KindRule } from "./rule-types.js";
 import { validateMeshConfigSpec } from "./mesh-config.js";
 import { validateMeshNetworksSpec } from "./mesh-networks.js";
 import { rec, type IssueSink, type Path } from "./shape.js";

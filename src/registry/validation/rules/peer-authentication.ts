@@ -1,6 +1,6 @@
 // PeerAuthentication: mTLS mode, and per-port modes that need a workload selector.
 
-import type { KindRule } from "./index.js";
+import type { KindRule } from "./rule-types.js";
 import { isPortNumber } from "./ports.js";
 import { entries, isRecord, q, rec } from "./shape.js";
 import { checkPolicySelector } from "./selector.js";

@@ -1,7 +1,7 @@
 // RequestAuthentication: JWT rules with an issuer, where the keys come from and where tokens sit.
 
 import { checkHeaderName } from "./http-names.js";
-import type { KindRule } from "./index.js";
+import type { KindRule } from "./rule-types.js";
 import { list, present, q, rec, type IssueSink, type Path } from "./shape.js";
 import { checkPolicySelector } from "./selector.js";
 

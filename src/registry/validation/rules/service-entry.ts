@@ -9,7 +9,7 @@ import {
   unixAddressProblem,
   wildcardHostProblem,
 } from "./hosts.js";
-import type { KindRule } from "./index.js";
+import type { KindRule } from "./rule-types.js";
 import { checkLabels } from "./labels.js";
 import {
   checkIstioPortName,

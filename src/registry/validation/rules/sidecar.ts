@@ -2,7 +2,7 @@
 
 import { checkDestination } from "./destination.js";
 import { checkNamespacedHost, isIpAddress, UNIX_PREFIX, unixAddressProblem } from "./hosts.js";
-import type { KindRule } from "./index.js";
+import type { KindRule } from "./rule-types.js";
 import { checkLabels } from "./labels.js";
 import { checkIstioPortName, checkPort, checkProtocol, isPortNumber } from "./ports.js";
 import { list, present, q, rec, type IssueSink, type Path } from "./shape.js";

@@ -8,7 +8,7 @@ import { checkHost, isIpAddress, isIpOrCidr, wildcardHostProblem } from "./hosts
 import { checkHttpRoute } from "./http-route.js";
 import { checkLabels } from "./labels.js";
 import { checkOptionalPort } from "./ports.js";
-import type { KindRule } from "./index.js";
+import type { KindRule } from "./rule-types.js";
 import { isRecord, list, q, rec, type IssueSink, type Path } from "./shape.js";
 
 export const virtualServiceRule: KindRule = (doc, report, ctx) => {

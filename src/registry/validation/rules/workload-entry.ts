@@ -1,7 +1,7 @@
 // WorkloadEntry: the address of a VM or other non-Kubernetes workload, its ports and weight.
 
 import { isIpAddress, UNIX_PREFIX, unixAddressProblem, wildcardHostProblem } from "./hosts.js";
-import type { KindRule } from "./index.js";
+import type { KindRule } from "./rule-types.js";
 import { checkLabels } from "./labels.js";
 import { checkPort } from "./ports.js";
 import { entries, present, q, rec } from "./shape.js";
