@@ -7,7 +7,8 @@ module.exports = {
     {
       name: "no-cycles",
       severity: "error",
-      comment: "An import cycle hides which module owns what; break it with an interface or a split.",
+      comment:
+        "An import cycle hides which module owns what; break it with an interface or a split.",
       from: {},
       to: { circular: true },
     },
@@ -21,16 +22,21 @@ module.exports = {
     {
       name: "xds-protocol-serves-bytes",
       severity: "error",
-      comment: "The xDS protocol edge serves whatever resources it is given; it never reads Istio config or builds Envoy config.",
+      comment:
+        "The xDS protocol edge serves whatever resources it is given; it never reads Istio config or builds Envoy config.",
       from: { path: "^src/xds/" },
       to: { path: "^src/(registry|translate|push|actors|cli)/" },
     },
     {
       name: "translate-is-pure",
       severity: "error",
-      comment: "Generators are pure functions of the model: no protocol state, no push mechanics, no actors.",
+      comment:
+        "Generators are pure functions of the model: no protocol state, no push mechanics, no actors.",
       from: { path: "^src/translate/" },
-      to: { path: "^src/(xds|push|actors|workers|cli|monitoring)/" },
+      to: {
+        path: "^src/(xds|push|actors|workers|cli|monitoring)/",
+        pathNot: "^src/xds/type-urls\\.ts$",
+      },
     },
     {
       name: "nothing-imports-the-cli",
