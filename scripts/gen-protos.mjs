@@ -30,6 +30,17 @@ const files = [
   "envoy/extensions/filters/http/fault/v3/fault.proto",
   "envoy/service/status/v3/csds.proto",
   "envoy/admin/v3/config_dump.proto",
+  // Filters, listener filters and transport sockets the translate layer emits inside Any fields.
+  "envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy.proto",
+  "envoy/extensions/filters/network/rbac/v3/rbac.proto",
+  "envoy/extensions/filters/http/cors/v3/cors.proto",
+  "envoy/extensions/filters/http/rbac/v3/rbac.proto",
+  "envoy/extensions/filters/listener/original_dst/v3/original_dst.proto",
+  "envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector.proto",
+  "envoy/extensions/filters/listener/http_inspector/v3/http_inspector.proto",
+  "envoy/extensions/transport_sockets/tls/v3/tls.proto",
+  "envoy/extensions/transport_sockets/raw_buffer/v3/raw_buffer.proto",
+  "envoy/extensions/upstreams/http/v3/http_protocol_options.proto",
 ];
 
 function upToDate() {
