@@ -96,5 +96,9 @@ function checkAbort(sink: IssueSink, path: Path, abort: Obj): void {
       );
     return;
   }
-  sink.error(path, "abort needs httpStatus (e.g. 500) or grpcStatus (e.g. UNAVAILABLE)");
+  // Istio accepts this but warns: the abort does nothing.
+  sink.warn(
+    path,
+    "abort has no httpStatus or grpcStatus, so it does nothing; set httpStatus (e.g. 500) or grpcStatus (e.g. UNAVAILABLE)",
+  );
 }

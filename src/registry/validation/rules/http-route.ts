@@ -121,6 +121,7 @@ function checkRetries(sink: IssueSink, path: Path, retries: unknown): void {
   if (typeof r.attempts === "number" && r.attempts < 0)
     sink.error([...path, "attempts"], `retry attempts is ${r.attempts}; it cannot be negative`);
   checkDuration(sink, [...path, "perTryTimeout"], r.perTryTimeout, { what: "perTryTimeout" });
+  checkDuration(sink, [...path, "backoff"], r.backoff, { what: "backoff" });
   const attempts = typeof r.attempts === "number" ? r.attempts : 0;
   const configured = ["perTryTimeout", "retryOn", "retryRemoteLocalities"].filter(
     (k) => r[k] !== undefined && r[k] !== null && r[k] !== "",
@@ -191,9 +192,28 @@ function checkRedirect(sink: IssueSink, path: Path, redirect: unknown): void {
   checkOptionalPort(sink, [...path, "port"], r.port, "redirect port");
 }
 
+const KB = 1024;
+
 function checkDirectResponse(sink: IssueSink, path: Path, direct: unknown): void {
   const d = rec(direct);
   if (!d) return;
+  const body = rec(d.body);
+  const size =
+    typeof body?.string === "string"
+      ? Buffer.byteLength(body.string)
+      : typeof body?.bytes === "string"
+        ? Math.floor((body.bytes.length * 3) / 4)
+        : 0;
+  if (size > 1024 * KB)
+    sink.error(
+      [...path, "body"],
+      `directResponse body is ${Math.round(size / KB)} KiB; it must be under 1 MiB`,
+    );
+  else if (size > 100 * KB)
+    sink.warn(
+      [...path, "body"],
+      `directResponse body is ${Math.round(size / KB)} KiB; large bodies slow down config pushes`,
+    );
   const s = d.status;
   if (typeof s !== "number" || !Number.isInteger(s) || s < 200 || s > 599)
     sink.error(
@@ -211,8 +231,16 @@ function checkRewrite(sink: IssueSink, path: Path, rewrite: unknown): void {
   if (!hasUri && !regexRewrite && !(typeof r.authority === "string" && r.authority !== ""))
     sink.error(path, "rewrite must set uri, authority or uriRegexRewrite");
   if (regexRewrite) {
+    if (typeof regexRewrite.rewrite !== "string" || regexRewrite.rewrite === "")
+      sink.error(
+        [...path, "uriRegexRewrite", "rewrite"],
+        "uriRegexRewrite needs both match and rewrite",
+      );
     if (typeof regexRewrite.match !== "string" || regexRewrite.match === "")
-      sink.error([...path, "uriRegexRewrite", "match"], "uriRegexRewrite needs a match regex");
+      sink.error(
+        [...path, "uriRegexRewrite", "match"],
+        "uriRegexRewrite needs both match and rewrite",
+      );
     else
       checkRegex(
         sink,

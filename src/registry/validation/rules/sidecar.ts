@@ -17,10 +17,15 @@ export const sidecarRule: KindRule = (doc, report) => {
   );
   const egress = list(spec.egress);
   const ingress = list(spec.ingress);
-  if (egress.length === 0)
+  if (
+    egress.length === 0 &&
+    ingress.length === 0 &&
+    !present(spec.outboundTrafficPolicy) &&
+    !present(spec.inboundConnectionPool)
+  )
     report.error(
-      ["spec", "egress"],
-      'Sidecar needs egress listeners saying which services its proxies can reach, e.g. hosts: ["./*", "istio-system/*"]',
+      "spec",
+      'Sidecar is empty; set egress (e.g. hosts: ["./*", "istio-system/*"]), ingress or outboundTrafficPolicy',
     );
 
   const egressKeys = new Set<string>();

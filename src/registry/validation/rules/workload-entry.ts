@@ -3,6 +3,7 @@
 import { isIpAddress, UNIX_PREFIX, unixAddressProblem, wildcardHostProblem } from "./hosts.js";
 import type { KindRule } from "./rule-types.js";
 import { checkLabels } from "./labels.js";
+import { isDns1123Label } from "./names.js";
 import { checkPort } from "./ports.js";
 import { entries, present, q, rec } from "./shape.js";
 
@@ -10,7 +11,12 @@ export const workloadEntryRule: KindRule = (doc, report) => {
   const spec = rec(doc.spec) ?? {};
   const address = spec.address;
   if (typeof address !== "string" || address === "") {
-    if (!(typeof spec.network === "string" && spec.network !== ""))
+    if (typeof spec.network === "string" && spec.network !== "")
+      report.warn(
+        ["spec", "address"],
+        `address is unset; the workload is only reachable through network ${q(spec.network)}'s gateway`,
+      );
+    else
       report.error(
         ["spec", "address"],
         "address is required: an IP address, a host name or unix://path",
@@ -30,6 +36,12 @@ export const workloadEntryRule: KindRule = (doc, report) => {
         `address ${q(address)} ${problem}; give an IP address, a host name or unix://path`,
       );
   }
+  for (const [name] of entries(spec.ports))
+    if (!isDns1123Label(name))
+      report.error(
+        ["spec", "ports", name],
+        `port name ${q(name)} must be a DNS-1123 label, e.g. http or grpc-api`,
+      );
   for (const [name, port] of entries(spec.ports))
     checkPort(report, ["spec", "ports", name], port, `port ${name}`);
   checkLabels(report, ["spec", "labels"], spec.labels);
