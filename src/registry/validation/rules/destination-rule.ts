@@ -39,6 +39,14 @@ export const destinationRuleRule: KindRule = (doc, report, ctx) => {
     checkTrafficPolicy(report, [...at, "trafficPolicy"], subset.trafficPolicy);
   });
   checkExportTo(report, ["spec", "exportTo"], spec.exportTo, ctx.namespace);
+  if (rec(spec.workloadSelector)) {
+    const outside = list(spec.exportTo).filter((e) => e !== "." && e !== ctx.namespace);
+    if (outside.length > 0)
+      report.error(
+        ["spec", "exportTo"],
+        `a DestinationRule with a workloadSelector applies only in its own namespace; exportTo cannot include ${outside.map((e) => q(e)).join(", ")}`,
+      );
+  }
   checkLabels(
     report,
     ["spec", "workloadSelector", "matchLabels"],

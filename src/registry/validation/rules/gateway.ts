@@ -43,6 +43,11 @@ export const gatewayRule: KindRule = (doc, report, ctx) => {
       checkPort(report, [...at, "port", "number"], port.number, "server port");
       checkProtocol(report, [...at, "port", "protocol"], port.protocol);
       checkIstioPortName(report, [...at, "port", "name"], port.name);
+      if (typeof port.targetPort === "number" && port.targetPort > 0)
+        report.error(
+          [...at, "port", "targetPort"],
+          "targetPort has no effect on a Gateway server; remove it",
+        );
       if (typeof port.name === "string" && port.name !== "") {
         const first = portNames.get(port.name);
         if (first !== undefined)
@@ -109,6 +114,24 @@ function checkServerTls(
     );
   const has = (k: string) => typeof t[k] === "string" && t[k] !== "";
   const mode = t.mode;
+  const sources = [
+    has("credentialName") && "credentialName",
+    Array.isArray(t.credentialNames) && t.credentialNames.length > 0 && "credentialNames",
+    has("serverCertificate") && has("privateKey") && "serverCertificate/privateKey",
+    Array.isArray(t.tlsCertificates) && t.tlsCertificates.length > 0 && "tlsCertificates",
+  ].filter((x): x is string => typeof x === "string");
+  if (sources.length > 1)
+    sink.error(
+      path,
+      `tls sets ${sources.join(" and ")}; give the certificate in only one of these ways`,
+    );
+  if (needsTls && t.httpsRedirect === true)
+    sink.warn([...path, "httpsRedirect"], "httpsRedirect only makes sense on plain HTTP servers");
+  if (
+    (mode === "PASSTHROUGH" || mode === "AUTO_PASSTHROUGH") &&
+    sources.length + (has("caCertificates") ? 1 : 0) > 0
+  )
+    sink.warn(path, `tls mode ${mode} does not terminate TLS; the certificates given are ignored`);
   if (
     (mode === "SIMPLE" || mode === "MUTUAL" || mode === "OPTIONAL_MUTUAL") &&
     !has("credentialName")

@@ -31,7 +31,17 @@ export const serviceEntryRule: KindRule = (doc, report, ctx) => {
         ["spec", "hosts", i],
         'host "*" is not allowed in a ServiceEntry; name the hosts or use *.example.com',
       );
-    else checkHost(report, ["spec", "hosts", i], h, { allowWildcard: true });
+    else if (
+      checkHost(report, ["spec", "hosts", i], h, { allowWildcard: true }) &&
+      typeof h === "string" &&
+      h.startsWith("*") &&
+      h !== "*" &&
+      !h.startsWith("*.")
+    )
+      report.warn(
+        ["spec", "hosts", i],
+        `host ${q(h)} is a partial wildcard; only *.domain wildcards are fully supported`,
+      );
   });
   list(spec.addresses).forEach((a, i) => {
     if (typeof a !== "string" || !isIpOrCidr(a))
@@ -76,6 +86,17 @@ export const serviceEntryRule: KindRule = (doc, report, ctx) => {
     "selector label",
   );
   const resolution = typeof spec.resolution === "string" ? spec.resolution : "NONE";
+  const selector = rec(spec.workloadSelector);
+  if (selector && Object.keys(rec(selector.labels) ?? {}).length === 0)
+    report.warn(
+      ["spec", "workloadSelector"],
+      "workloadSelector has no labels, so it selects every workload in the namespace",
+    );
+  if (selector && resolution === "NONE")
+    report.warn(
+      ["spec", "workloadSelector"],
+      "workloadSelector has no effect with resolution NONE; use STATIC",
+    );
   checkResolution(report, spec, resolution, endpoints.length, hasSelector);
   checkAddressesAndHosts(report, spec, resolution);
   const unixCount = endpoints.filter((e) =>

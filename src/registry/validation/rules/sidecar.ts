@@ -1,14 +1,21 @@
 // Sidecar: egress listeners (namespace/host lists), ingress listeners and the outbound policy.
 
 import { checkDestination } from "./destination.js";
-import { checkNamespacedHost, isIpAddress, UNIX_PREFIX, unixAddressProblem } from "./hosts.js";
+import { UNIX_PREFIX, unixAddressProblem } from "./hosts.js";
+import { checkEgressListeners, checkPortDetails } from "./sidecar-egress.js";
 import type { KindRule } from "./rule-types.js";
 import { checkLabels } from "./labels.js";
-import { checkIstioPortName, checkPort, checkProtocol, isPortNumber } from "./ports.js";
+import { checkPort, isPortNumber } from "./ports.js";
 import { list, present, q, rec, type IssueSink, type Path } from "./shape.js";
 
-export const sidecarRule: KindRule = (doc, report) => {
+export const sidecarRule: KindRule = (doc, report, ctx) => {
   const spec = rec(doc.spec) ?? {};
+  const selector = rec(spec.workloadSelector);
+  if (selector && Object.keys(rec(selector.labels) ?? {}).length === 0)
+    report.warn(
+      ["spec", "workloadSelector"],
+      "workloadSelector has no labels, so this Sidecar applies to every workload in the namespace",
+    );
   checkLabels(
     report,
     ["spec", "workloadSelector", "labels"],
@@ -28,46 +35,7 @@ export const sidecarRule: KindRule = (doc, report) => {
       'Sidecar is empty; set egress (e.g. hosts: ["./*", "istio-system/*"]), ingress or outboundTrafficPolicy',
     );
 
-  const egressKeys = new Set<string>();
-  egress.forEach((e, i) => {
-    const at = ["spec", "egress", i];
-    const listener = rec(e) ?? {};
-    const hosts = list(listener.hosts);
-    if (hosts.length === 0)
-      report.error(
-        [...at, "hosts"],
-        'egress listener needs hosts, e.g. "./*" and "istio-system/*"',
-      );
-    hosts.forEach((h, j) => checkNamespacedHost(report, [...at, "hosts", j], h, "sidecar"));
-    const port = rec(listener.port);
-    if (!port) {
-      if (i !== egress.length - 1)
-        report.error(
-          [...at, "port"],
-          "an egress listener without a port catches all other traffic and must be the last one",
-        );
-    } else {
-      const unixBind = typeof listener.bind === "string" && listener.bind.startsWith(UNIX_PREFIX);
-      checkListenerPort(report, [...at, "port"], port, unixBind);
-    }
-    const bind = listener.bind;
-    if (
-      bind !== undefined &&
-      bind !== "" &&
-      (typeof bind !== "string" ||
-        (bind.startsWith(UNIX_PREFIX)
-          ? unixAddressProblem(bind) !== undefined
-          : !isIpAddress(bind)))
-    )
-      report.error(
-        [...at, "bind"],
-        `bind ${q(bind)} must be an IP address or an absolute unix:// socket path`,
-      );
-    const key = `${port?.number ?? "*"}|${bind ?? ""}`;
-    if (egressKeys.has(key))
-      report.error(at, "two egress listeners have the same port and bind; each must be unique");
-    egressKeys.add(key);
-  });
+  checkEgressListeners(report, egress, ctx.namespace);
 
   const ingressPorts = new Set<number>();
   ingress.forEach((l, i) => {
@@ -77,7 +45,8 @@ export const sidecarRule: KindRule = (doc, report) => {
     if (!port)
       report.error([...at, "port"], "ingress listener needs a port with number, protocol and name");
     else {
-      checkListenerPort(report, [...at, "port"], port);
+      checkPort(report, [...at, "port", "number"], port.number, "ingress port");
+      checkPortDetails(report, [...at, "port"], port);
       if (isPortNumber(port.number)) {
         if (ingressPorts.has(port.number))
           report.error([...at, "port", "number"], `ingress port ${port.number} is listed twice`);
@@ -102,19 +71,6 @@ export const sidecarRule: KindRule = (doc, report) => {
     );
   }
 };
-
-/** `unixBind`: the listener binds a unix socket, so port number 0 (or none) is allowed. */
-function checkListenerPort(
-  sink: IssueSink,
-  path: Path,
-  port: Record<string, unknown>,
-  unixBind = false,
-): void {
-  if (!(unixBind && (port.number === 0 || port.number === undefined)))
-    checkPort(sink, [...path, "number"], port.number);
-  if (present(port.protocol)) checkProtocol(sink, [...path, "protocol"], port.protocol);
-  if (present(port.name)) checkIstioPortName(sink, [...path, "name"], port.name);
-}
 
 const DEFAULT_ENDPOINT = /^(127\.0\.0\.1|0\.0\.0\.0|\[::1\]|\[::\]):(\d+)$/;
 

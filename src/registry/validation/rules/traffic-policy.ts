@@ -33,6 +33,20 @@ export function checkTrafficPolicy(
     );
     return;
   }
+  if (present(p.tunnel) && present(p.proxyProtocol))
+    sink.error(path, "tunnel and proxyProtocol cannot be set together");
+  const tunnel = rec(p.tunnel);
+  if (
+    tunnel &&
+    present(tunnel.protocol) &&
+    tunnel.protocol !== "" &&
+    tunnel.protocol !== "CONNECT" &&
+    tunnel.protocol !== "POST"
+  )
+    sink.error(
+      [...path, "tunnel", "protocol"],
+      `tunnel protocol ${q(tunnel.protocol)} must be CONNECT or POST`,
+    );
   checkLoadBalancer(sink, [...path, "loadBalancer"], p.loadBalancer);
   checkConnectionPool(sink, [...path, "connectionPool"], p.connectionPool);
   checkOutlierDetection(sink, [...path, "outlierDetection"], p.outlierDetection);
@@ -168,6 +182,22 @@ function checkOutlierDetection(sink: IssueSink, path: Path, od: unknown): void {
     const value = isRecord(v) ? v.value : v; // consecutive5xxErrors may be written as {value: N}
     checkNonNegativeInt(sink, [...path, f], value, f);
   }
+  if (typeof o.consecutiveErrors === "number" && o.consecutiveErrors !== 0)
+    sink.warn(
+      [...path, "consecutiveErrors"],
+      "consecutiveErrors is deprecated; use consecutive5xxErrors or consecutiveGatewayErrors",
+    );
+  const localOrigin = o.consecutiveLocalOriginFailures;
+  const localOriginValue = isRecord(localOrigin) ? localOrigin.value : localOrigin;
+  if (
+    typeof localOriginValue === "number" &&
+    localOriginValue > 0 &&
+    o.splitExternalLocalOriginErrors !== true
+  )
+    sink.error(
+      [...path, "consecutiveLocalOriginFailures"],
+      "consecutiveLocalOriginFailures needs splitExternalLocalOriginErrors: true",
+    );
   checkDuration(sink, [...path, "interval"], o.interval, { what: "interval" });
   checkDuration(sink, [...path, "baseEjectionTime"], o.baseEjectionTime, {
     what: "baseEjectionTime",
