@@ -24,12 +24,15 @@ export const authorizationPolicyRule: KindRule = (doc, report) => {
       `provider is only allowed with action CUSTOM, not ${action}`,
     );
   }
-  if ((action === "DENY" || action === "AUDIT") && !present(spec.rules))
+  if ((action === "DENY" || action === "CUSTOM") && !present(spec.rules))
     report.error(
       ["spec", "rules"],
-      `a ${action} policy without rules matches nothing and has no effect; add rules (use rules: [{}] to match every request)`,
+      `a ${action} policy without rules is never triggered; add rules (rules: [{}] matches every request)`,
     );
-  list(spec.rules).forEach((r, i) => checkRule(report, ["spec", "rules", i], r));
+  list(spec.rules).forEach((r, i) => {
+    checkRule(report, ["spec", "rules", i], r);
+    if (action === "CUSTOM") checkCustomRule(report, ["spec", "rules", i], r);
+  });
 };
 
 const SOURCE_IP_FIELDS = ["ipBlocks", "notIpBlocks", "remoteIpBlocks", "notRemoteIpBlocks"];
@@ -92,6 +95,14 @@ function checkRule(sink: IssueSink, at: Path, r: unknown): void {
 }
 
 function checkMatchFields(sink: IssueSink, path: Path, body: Record<string, unknown>): void {
+  const identity = ["principals", "notPrincipals", "namespaces", "notNamespaces"].filter(
+    (f) => list(body[f]).length > 0,
+  );
+  const accounts = ["serviceAccounts", "notServiceAccounts"].filter(
+    (f) => list(body[f]).length > 0,
+  );
+  if (identity.length > 0 && accounts.length > 0)
+    sink.error(path, `${accounts.join(", ")} cannot be combined with ${identity.join(", ")}`);
   for (const f of SOURCE_IP_FIELDS)
     list(body[f]).forEach((ip, i) => {
       if (typeof ip !== "string" || !isIpOrCidr(ip))
@@ -110,4 +121,40 @@ function checkMatchFields(sink: IssueSink, path: Path, body: Record<string, unkn
       if (typeof v !== "string" || v === "")
         sink.error([...path, f, i], `${f} entry is empty; remove it or give a value`);
     });
+}
+
+/** Identity-based matches are not available to CUSTOM (external authorizer) policies. */
+const CUSTOM_UNSUPPORTED_SOURCE = [
+  "namespaces",
+  "notNamespaces",
+  "serviceAccounts",
+  "notServiceAccounts",
+  "principals",
+  "notPrincipals",
+  "requestPrincipals",
+  "notRequestPrincipals",
+];
+
+function checkCustomRule(sink: IssueSink, at: Path, r: unknown): void {
+  list(rec(r)?.from).forEach((f, i) => {
+    const source = rec(rec(f)?.source) ?? {};
+    for (const field of CUSTOM_UNSUPPORTED_SOURCE)
+      if (list(source[field]).length > 0)
+        sink.error(
+          [...at, "from", i, "source", field],
+          `${field} cannot be used with action CUSTOM`,
+        );
+  });
+  list(rec(r)?.when).forEach((w, i) => {
+    const key = rec(w)?.key;
+    if (
+      typeof key === "string" &&
+      (["source.namespace", "source.serviceAccount", "source.principal"].includes(key) ||
+        key.startsWith("request.auth."))
+    )
+      sink.error(
+        [...at, "when", i, "key"],
+        `condition key ${q(key)} cannot be used with action CUSTOM`,
+      );
+  });
 }

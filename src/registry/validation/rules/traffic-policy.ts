@@ -136,7 +136,10 @@ function checkConnectionPool(sink: IssueSink, path: Path, pool: unknown): void {
     checkDuration(sink, [...path, "tcp", "maxConnectionDuration"], tcp.maxConnectionDuration, {
       what: "maxConnectionDuration",
     });
-    checkDuration(sink, [...path, "tcp", "idleTimeout"], tcp.idleTimeout, { what: "idleTimeout" });
+    checkDuration(sink, [...path, "tcp", "idleTimeout"], tcp.idleTimeout, {
+      what: "idleTimeout",
+      minMs: 0,
+    }); // 0s turns it off
     const ka = rec(tcp.tcpKeepalive);
     if (ka) {
       checkNonNegativeInt(
@@ -166,6 +169,11 @@ function checkConnectionPool(sink: IssueSink, path: Path, pool: unknown): void {
     checkDuration(sink, [...path, "http", "idleTimeout"], http.idleTimeout, {
       what: "idleTimeout",
     });
+    if (http.h2UpgradePolicy === "UPGRADE" && http.useClientProtocol === true)
+      sink.error(
+        [...path, "http", "useClientProtocol"],
+        "useClientProtocol cannot be true when h2UpgradePolicy is UPGRADE",
+      );
   }
 }
 
