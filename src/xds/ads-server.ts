@@ -15,7 +15,8 @@ import {
   type Variant,
 } from "./connection.js";
 import { buildDebugSet } from "./debug-types.js";
-import { decodeDeltaDiscoveryRequest, decodeDiscoveryRequest } from "./protos.js";
+import { decodeDeltaDiscoveryRequest } from "./protos.js";
+import { decodeDiscoveryRequestFast } from "./request-decoder.js";
 import type { Proxy } from "./proxy-identity.js";
 import { ADS_SERVICE, PER_TYPE_SERVICES } from "./type-urls.js";
 import { XdsMetrics } from "./metrics.js";
@@ -28,6 +29,12 @@ export interface XdsServerOptions {
   maxReceiveMessageBytes?: number;
   /** Messages a stream may have written but not yet flushed before it stops sending. */
   maxWritesInFlight?: number;
+  /**
+   * Bytes all streams together may have written but not yet flushed (default 32 MiB). A push to
+   * many streams proceeds as fast as sockets drain, instead of holding a framed copy of every
+   * response for every stream in memory at once.
+   */
+  maxBytesInFlight?: number;
   now?: () => number;
   /** Reports problems worth a log line (unknown types, rejected streams). */
   log?: (level: "info" | "warn", msg: string, fields?: Record<string, unknown>) => void;
@@ -43,7 +50,7 @@ export interface RequestEvent {
 
 export const DEFAULT_MAX_RECEIVE_BYTES = 4 * 1024 * 1024;
 
-function decoder(decode: (b: Uint8Array) => AnyRequest) {
+function decoder(decode: (b: Buffer) => AnyRequest) {
   return (buf: Buffer): AnyRequest | UndecodableRequest => {
     try {
       return decode(buf);
@@ -62,7 +69,7 @@ function method(path: string, variant: Variant): grpc.MethodDefinition<unknown, 
       throw new Error("server only");
     },
     requestDeserialize: decoder(
-      variant === "sotw" ? decodeDiscoveryRequest : decodeDeltaDiscoveryRequest,
+      variant === "sotw" ? decodeDiscoveryRequestFast : decodeDeltaDiscoveryRequest,
     ),
     responseSerialize: (b: Buffer) => b,
     responseDeserialize: (b: Buffer) => b,
@@ -77,12 +84,17 @@ export class XdsServer extends EventEmitter implements ConnectionHost {
   private readonly grpcServer: grpc.Server;
   private readonly byProxy = new Map<string, Set<XdsConnection>>();
   readonly maxWritesInFlight: number;
+  private readonly maxBytesInFlight: number;
+  private bytesInFlight = 0;
+  private readonly waiting = new Set<XdsConnection>();
+  private draining = false;
   private readonly clock: () => number;
   private readonly metrics?: XdsMetrics;
 
   constructor(private readonly options: XdsServerOptions) {
     super();
     this.maxWritesInFlight = options.maxWritesInFlight ?? 4;
+    this.maxBytesInFlight = options.maxBytesInFlight ?? 32 * 1024 * 1024;
     this.clock = options.now ?? Date.now;
     this.metrics = options.metrics;
     this.grpcServer = new grpc.Server({
@@ -194,6 +206,7 @@ export class XdsServer extends EventEmitter implements ConnectionHost {
   unregister(c: XdsConnection): void {
     const id = (c.proxy as Proxy).id;
     const set = this.byProxy.get(id);
+    this.waiting.delete(c);
     if (set?.delete(c)) {
       if (set.size === 0) this.byProxy.delete(id);
       this.metrics?.connected(-1);
@@ -213,6 +226,33 @@ export class XdsServer extends EventEmitter implements ConnectionHost {
   }
 
   onSend(_c: XdsConnection, typeUrl: string, bytes: number): void {
+    this.bytesInFlight += bytes;
     this.metrics?.sent(typeUrl, bytes);
+  }
+
+  mayWrite(c: XdsConnection): boolean {
+    if (this.bytesInFlight < this.maxBytesInFlight) return true;
+    this.waiting.add(c);
+    return false;
+  }
+
+  written(bytes: number): void {
+    this.bytesInFlight -= bytes;
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (const c of this.waiting) {
+        if (this.bytesInFlight >= this.maxBytesInFlight) break;
+        this.waiting.delete(c);
+        c.resumeFlush();
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Bytes written by all streams and not yet flushed to their sockets. */
+  get pendingBytes(): number {
+    return this.bytesInFlight;
   }
 }

@@ -41,6 +41,13 @@ export interface ConnectionHost {
   onRequest(c: XdsConnection, typeUrl: string, outcome: string): void;
   onSend(c: XdsConnection, typeUrl: string, bytes: number): void;
   readonly maxWritesInFlight: number;
+  /**
+   * Server-wide write budget: false when too many bytes are in flight across all streams; the
+   * host then calls `resumeFlush()` on this connection once the budget frees up.
+   */
+  mayWrite(c: XdsConnection): boolean;
+  /** `bytes` written by a stream have been flushed to its socket (or the stream ended). */
+  written(bytes: number): void;
 }
 
 type State = SotwTypeState | DeltaTypeState;
@@ -57,6 +64,8 @@ export class XdsConnection {
   private closed = false;
   private flushing = false;
   private readonly warnedTypes = new Set<string>();
+  /** Budget releases of writes not yet flushed; run when the stream closes. */
+  private readonly releases = new Set<() => void>();
 
   constructor(
     readonly variant: Variant,
@@ -100,6 +109,8 @@ export class XdsConnection {
   close(code?: grpc.status, details?: string): void {
     if (this.closed) return;
     this.closed = true;
+    for (const release of this.releases) release();
+    this.releases.clear();
     if (this.proxy) this.host.unregister(this);
     if (code !== undefined && code !== grpc.status.OK) {
       this.call.emit("error", { code, details, metadata: new grpc.Metadata() });
@@ -206,6 +217,7 @@ export class XdsConnection {
           this.blocked = true;
           break;
         }
+        if (!this.host.mayWrite(this)) break;
         st.dirty = false;
         const sent =
           st instanceof SotwTypeState
@@ -261,10 +273,25 @@ export class XdsConnection {
     return true;
   }
 
+  /** Called by the host when the server-wide write budget has room again. */
+  resumeFlush(): void {
+    this.flush();
+  }
+
   private write(typeUrl: string, message: Buffer): void {
     this.writesInFlight++;
     this.host.onSend(this, typeUrl, message.length);
+    const size = message.length;
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      this.host.written(size);
+    };
+    this.releases.add(release);
     const ok = this.call.write(message, () => {
+      this.releases.delete(release);
+      release();
       this.writesInFlight--;
       if (this.blocked && this.writesInFlight <= 1) {
         this.blocked = false;

@@ -10,9 +10,9 @@
 
 import { errorMessage, TypeStateBase } from "./type-state.js";
 import { isWildcardType } from "./type-urls.js";
-import { EMPTY_SELECTION, selectionOf, type Selection } from "./subscriptions.js";
+import { EMPTY_SELECTION, selectionByRaw, selectionOf, type Selection } from "./subscriptions.js";
 import { nonceOf, selectionVersion, type ResourceSet, type SotwBody } from "./encoded-resource.js";
-import type { DiscoveryRequest } from "./protos.js";
+import type { DecodedDiscoveryRequest } from "./request-decoder.js";
 
 export type SotwOutcome = "initial" | "ack" | "nack" | "stale" | "subscribe" | "reconnect-skip";
 
@@ -45,15 +45,27 @@ function sameNames(
 }
 
 /** Applies the request's names; true if something was added (a new name or wildcard). */
-function applyNames(st: SotwTypeState, requested: readonly string[]): boolean {
+function applyNames(st: SotwTypeState, req: DecodedDiscoveryRequest): boolean {
   const wildcardType = isWildcardType(st.typeUrl);
+  const raw = wildcardType ? undefined : req.namesRaw;
+  if (raw && st.selection.raw?.equals(raw)) return false;
+  const known = raw ? selectionByRaw(raw) : undefined;
+  if (known) {
+    let added = false;
+    for (const n of known.names) if (!st.selection.names.has(n)) added = true;
+    st.everNamed = true;
+    st.wildcard = false;
+    st.selection = known;
+    return added;
+  }
+  const requested = req.resourceNames ?? [];
   const explicit = requested.includes("*");
   const wildcard = wildcardType && (explicit || (requested.length === 0 && !st.everNamed));
   if (requested.length > 0) st.everNamed = true;
   let added = wildcard && !st.wildcard;
   st.wildcard = wildcard;
   if (sameNames(st.selection.names, requested, explicit)) return added;
-  const selection = selectionOf(explicit ? requested.filter((n) => n !== "*") : requested);
+  const selection = selectionOf(explicit ? requested.filter((n) => n !== "*") : requested, raw);
   for (const n of selection.names) if (!st.selection.names.has(n)) added = true;
   st.selection = selection;
   return added;
@@ -65,7 +77,7 @@ function applyNames(st: SotwTypeState, requested: readonly string[]): boolean {
  */
 export function onSotwRequest(
   st: SotwTypeState,
-  req: DiscoveryRequest,
+  req: DecodedDiscoveryRequest,
   now: number,
   currentVersion: () => string,
 ): SotwOutcome {
@@ -86,7 +98,7 @@ export function onSotwRequest(
     outcome = "ack";
   }
   const before = st.names;
-  const added = applyNames(st, req.resourceNames ?? []);
+  const added = applyNames(st, req);
   if (!added && !st.wildcard && st.lastBody && before.size !== st.names.size) {
     // Names were only removed: the client still holds the rest as last sent, so compare future
     // content against that, not against the larger set.
