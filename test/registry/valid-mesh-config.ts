@@ -42,6 +42,23 @@ spec:
         host: productpage
         port: {number: 9080}
 ---
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: admin-by-claim}
+spec:
+  hosts: [admin.example.com]
+  gateways: [istio-system/public-gateway]
+  http:
+  - match:
+    - headers:
+        "@request.auth.claims.group": {exact: admin}
+        ":method": {exact: GET}
+    route:
+    - destination: {host: admin}
+  - directResponse:
+      status: 403
+      body: {string: "admins only"}
+---
 apiVersion: networking.istio.io/v1alpha3
 kind: VirtualService
 metadata: {name: productpage}
@@ -331,6 +348,15 @@ spec:
     jwksUri: https://raw.githubusercontent.com/istio/istio/release-1.6/security/tools/jwt/samples/jwks.json
     fromHeaders:
     - {name: x-jwt-assertion, prefix: "Bearer "}
+---
+apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata: {name: keys-only, namespace: foo}
+spec:
+  jwtRules:
+  - jwksUri: https://example.com/.well-known/jwks.json
+  - issuer: inline@example.com
+    jwks: '{"keys": [{"kty": "RSA", "e": "AQAB", "n": "xyz"}]}'
 ---
 apiVersion: security.istio.io/v1beta1
 kind: AuthorizationPolicy

@@ -1,6 +1,6 @@
 // HTTPMatchRequest checks for VirtualService HTTP routes.
 
-import { checkHeaderName } from "./http-names.js";
+import { checkMatchHeaderName } from "./http-names.js";
 import { checkLabels } from "./labels.js";
 import { isDns1123Label } from "./names.js";
 import { checkOptionalPort } from "./ports.js";
@@ -8,12 +8,18 @@ import { entries, isRecord, list, q, type IssueSink, type Path } from "./shape.j
 import { checkStringMatch } from "./string-match.js";
 import { checkGatewayNames } from "./gateway-names.js";
 
-/** `delegating` is true for a root route with `delegate` and for routes of a delegate VS. */
+export interface MatchContext {
+  /** A root route with `delegate`, or a route of a delegate VirtualService: no regex matches. */
+  readonly delegating: boolean;
+  /** The VirtualService is bound to gateways only (not mesh): JWT claim matches are allowed. */
+  readonly boundToGateway: boolean;
+}
+
 export function checkHttpMatches(
   sink: IssueSink,
   path: Path,
   matches: unknown,
-  delegating: boolean,
+  { delegating, boundToGateway }: MatchContext,
 ): void {
   list(matches).forEach((m, i) => {
     const at = [...path, i];
@@ -25,7 +31,7 @@ export function checkHttpMatches(
       checkStringMatch(sink, [...at, field], m[field], { what: field, forbidRegex: delegating });
     for (const field of ["headers", "withoutHeaders"] as const) {
       for (const [name, sm] of entries(m[field])) {
-        checkHeaderName(sink, [...at, field, name], name);
+        checkMatchHeaderName(sink, [...at, field, name], name, boundToGateway);
         if (sm === null)
           sink.error(
             [...at, field, name],

@@ -53,3 +53,34 @@ export const HTTP_METHODS = [
 export function isHttpMethod(s: unknown): boolean {
   return typeof s === "string" && (HTTP_METHODS as readonly string[]).includes(s);
 }
+
+const PSEUDO_HEADERS = new Set([":method", ":scheme", ":authority", ":path", ":status"]);
+const CLAIM_PREFIX = "@request.auth.claims";
+
+/**
+ * Header names in HTTP matches: ordinary names, HTTP/2 pseudo headers, or a JWT claim
+ * (`@request.auth.claims.group`, `@request.auth.claims[group]`), which only gateways can route on.
+ */
+export function checkMatchHeaderName(
+  sink: IssueSink,
+  path: Path,
+  name: string,
+  boundToGateway: boolean,
+): void {
+  if (PSEUDO_HEADERS.has(name)) return;
+  if (name.startsWith(CLAIM_PREFIX)) {
+    const rest = name.slice(CLAIM_PREFIX.length);
+    if (!/^(\.[^.[\]]+)+$|^(\[[^\]]+\])+$/.test(rest))
+      sink.error(
+        path,
+        `JWT claim match ${q(name)} must look like @request.auth.claims.group or @request.auth.claims[group]`,
+      );
+    else if (!boundToGateway)
+      sink.error(
+        path,
+        `JWT claim routing (${name}) only works in a VirtualService bound to gateways (not mesh)`,
+      );
+    return;
+  }
+  checkHeaderName(sink, path, name);
+}

@@ -22,8 +22,15 @@ import {
 } from "./shape.js";
 import { checkStringMatch } from "./string-match.js";
 
-/** `inDelegateVs`: the route belongs to a VirtualService without hosts (a delegate). */
-export function checkHttpRoute(sink: IssueSink, at: Path, r: Obj, inDelegateVs: boolean): void {
+export interface RouteContext {
+  /** The route belongs to a VirtualService without hosts (a delegate). */
+  readonly inDelegateVs: boolean;
+  /** The VirtualService is bound to gateways only (not mesh). */
+  readonly boundToGateway: boolean;
+}
+
+export function checkHttpRoute(sink: IssueSink, at: Path, r: Obj, ctx: RouteContext): void {
+  const { inDelegateVs } = ctx;
   const hasRoute = list(r.route).length > 0;
   const hasRedirect = present(r.redirect);
   const hasDirect = present(r.directResponse);
@@ -68,7 +75,10 @@ export function checkHttpRoute(sink: IssueSink, at: Path, r: Obj, inDelegateVs: 
   if (hasDirect && hasRoute)
     sink.error(at, "HTTP route has both route and directResponse; keep one of them");
 
-  checkHttpMatches(sink, [...at, "match"], r.match, inDelegateVs || delegate !== undefined);
+  checkHttpMatches(sink, [...at, "match"], r.match, {
+    delegating: inDelegateVs || delegate !== undefined,
+    boundToGateway: ctx.boundToGateway,
+  });
   checkWeightedDestinations(sink, [...at, "route"], r.route, (d, p) =>
     checkHeaderOps(sink, [...p, "headers"], d.headers),
   );

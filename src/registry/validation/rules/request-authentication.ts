@@ -1,5 +1,6 @@
 // RequestAuthentication: JWT rules with an issuer, where the keys come from and where tokens sit.
 
+import { checkDuration } from "./durations.js";
 import { checkHeaderName } from "./http-names.js";
 import type { KindRule } from "./rule-types.js";
 import { list, present, q, rec, type IssueSink, type Path } from "./shape.js";
@@ -14,8 +15,18 @@ export const requestAuthenticationRule: KindRule = (doc, report) => {
 };
 
 function checkJwtRule(sink: IssueSink, at: Path, rule: Record<string, unknown>): void {
-  if (typeof rule.issuer !== "string" || rule.issuer === "")
-    sink.error([...at, "issuer"], "jwt rule needs an issuer, e.g. https://accounts.google.com");
+  const hasIssuer = typeof rule.issuer === "string" && rule.issuer !== "";
+  const hasJwksUri = typeof rule.jwksUri === "string" && rule.jwksUri !== "";
+  if (!hasIssuer && !hasJwksUri)
+    sink.error(
+      [...at, "issuer"],
+      "jwt rule needs an issuer (e.g. https://accounts.google.com) or a jwksUri",
+    );
+  if (typeof rule.jwks === "string" && rule.jwks !== "") {
+    const problem = jwksProblem(rule.jwks);
+    if (problem) sink.error([...at, "jwks"], `jwks ${problem}`);
+  }
+  checkDuration(sink, [...at, "timeout"], rule.timeout, { what: "timeout" });
   list(rule.audiences).forEach((a, i) => {
     if (typeof a !== "string" || a === "") sink.error([...at, "audiences", i], "audience is empty");
   });
@@ -77,5 +88,19 @@ function jwksUriProblem(uri: string): string | undefined {
   if (url.protocol !== "http:" && url.protocol !== "https:")
     return `uses ${url.protocol.slice(0, -1)}; only http and https are supported`;
   if (url.hostname === "") return "has no host";
+  return undefined;
+}
+
+/** Inline keys must be a JSON Web Key Set: a JSON object with a non-empty `keys` list. */
+function jwksProblem(text: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return 'is not JSON; give a JSON Web Key Set such as {"keys": [...]}';
+  }
+  const keys = rec(parsed)?.keys;
+  if (!Array.isArray(keys) || keys.length === 0)
+    return 'has no keys; a JSON Web Key Set is {"keys": [ ... ]}';
   return undefined;
 }

@@ -52,16 +52,21 @@ export const virtualServiceRule: KindRule = (doc, report, ctx) => {
   if (isDelegate && tls.length > 0)
     report.error(["spec", "tls"], "a delegate VirtualService (no hosts) may only have http routes");
 
-  const appliesToGateway = gateways.some((g) => g !== "mesh");
+  // Bound only to gateways (JWT claim routing needs this); `hasGateway` also allows mesh.
+  const appliesToGateway = gateways.length > 0 && !gateways.includes("mesh");
+  const hasGateway = gateways.some((g) => g !== "mesh");
   http.forEach((r, i) => {
     if (!isRecord(r)) report.error(["spec", "http", i], "HTTP route must be a mapping");
     else {
-      if (isRecord(r.delegate) && !appliesToGateway)
+      if (isRecord(r.delegate) && !hasGateway)
         report.error(
           ["spec", "http", i, "delegate"],
           "delegate is only allowed in a VirtualService bound to gateways (not mesh only)",
         );
-      checkHttpRoute(report, ["spec", "http", i], r, isDelegate);
+      checkHttpRoute(report, ["spec", "http", i], r, {
+        inDelegateVs: isDelegate,
+        boundToGateway: appliesToGateway,
+      });
     }
   });
   tcp.forEach((r, i) => checkL4Route(report, ["spec", "tcp", i], r, "TCP", validHosts));
