@@ -187,6 +187,8 @@ test("regexes: RE2 patterns compile; Perl-only constructs are named", (t) => {
     ["a++", "possessive"],
     ["[a-", "missing closing ]"],
     ["a{1001}", "invalid repeat count"],
+    ["", "is empty"],
+    ["a".repeat(1025), "at most 1024"],
   ];
   for (const [pattern, words] of cases)
     t.true(re2Problem(pattern)?.includes(words), `${pattern}: ${re2Problem(pattern)}`);

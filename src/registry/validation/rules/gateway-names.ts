@@ -21,6 +21,13 @@ export function gatewayNameProblem(gw: unknown): string | undefined {
 
 export function checkGatewayNames(sink: IssueSink, path: Path, gateways: unknown): void {
   list(gateways).forEach((gw, i) => {
+    if (typeof gw === "string" && !gw.includes("/") && gw.includes(".")) {
+      const [name, ns] = gw.split(".");
+      sink.warn(
+        [...path, i],
+        `gateway ${q(gw)} uses the legacy name.namespace form; prefer ${ns}/${name}`,
+      );
+    }
     const problem = gatewayNameProblem(gw);
     if (problem) sink.error([...path, i], `gateway ${q(gw)} ${problem}`);
   });

@@ -285,7 +285,9 @@ function checkCors(sink: IssueSink, path: Path, cors: unknown): void {
       );
   });
   for (const field of ["allowHeaders", "exposeHeaders"] as const)
-    list(c[field]).forEach((h, i) => checkHeaderName(sink, [...path, field, i], String(h)));
+    list(c[field]).forEach((h, i) => {
+      if (h !== "*") checkHeaderName(sink, [...path, field, i], String(h));
+    });
   const maxAge = checkDuration(sink, [...path, "maxAge"], c.maxAge, { what: "maxAge" });
   if (maxAge !== undefined && maxAge % 1000 !== 0)
     sink.error([...path, "maxAge"], `maxAge ${q(c.maxAge)} must be whole seconds`);

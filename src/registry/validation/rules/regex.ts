@@ -17,6 +17,10 @@ function unsupportedConstruct(pattern: string): string | undefined {
 
 /** Why a pattern is not a valid RE2 regular expression, or undefined when it is. */
 export function re2Problem(pattern: string): string | undefined {
+  if (pattern === "") return "is empty; give a pattern or use a prefix/exact match";
+  // Envoy limits the compiled program size; Istio approximates that by the pattern length.
+  if (pattern.length > 1024)
+    return `is ${pattern.length} characters long; at most 1024 are allowed`;
   try {
     RE2JS.compile(pattern);
     return undefined;

@@ -7,6 +7,7 @@ import { hostsOverlap, hostSubsetOf } from "./host-match.js";
 import { checkHost, isIpAddress, isIpOrCidr, wildcardHostProblem } from "./hosts.js";
 import { checkHttpRoute } from "./http-route.js";
 import { checkLabels } from "./labels.js";
+import { warnUnreachableRules } from "./route-order.js";
 import { checkOptionalPort } from "./ports.js";
 import type { KindRule } from "./rule-types.js";
 import { isRecord, list, q, rec, type IssueSink, type Path } from "./shape.js";
@@ -71,6 +72,9 @@ export const virtualServiceRule: KindRule = (doc, report, ctx) => {
   });
   tcp.forEach((r, i) => checkL4Route(report, ["spec", "tcp", i], r, "TCP", validHosts));
   tls.forEach((r, i) => checkL4Route(report, ["spec", "tls", i], r, "TLS", validHosts));
+  warnUnreachableRules(report, ["spec", "http"], http);
+  warnUnreachableRules(report, ["spec", "tcp"], tcp);
+  warnUnreachableRules(report, ["spec", "tls"], tls);
 };
 
 function checkL4Route(
@@ -96,12 +100,14 @@ function checkL4Route(
       if (sni.length === 0)
         sink.error([...mp, "sniHosts"], "TLS match needs sniHosts (the server names to match)");
       sni.forEach((h, j) => {
-        const problem =
-          typeof h !== "string"
-            ? "is not a string"
-            : isIpAddress(h)
-              ? undefined
-              : wildcardHostProblem(h);
+        if (typeof h === "string" && isIpAddress(h)) {
+          sink.warn(
+            [...mp, "sniHosts", j],
+            `sniHost ${q(h)} is an IP address; SNI carries names, and most clients never send an IP`,
+          );
+          return;
+        }
+        const problem = typeof h !== "string" ? "is not a string" : wildcardHostProblem(h);
         if (problem) sink.error([...mp, "sniHosts", j], `sniHost ${q(h)} ${problem}`);
         else if (!vsHosts.some((v) => hostSubsetOf(h as string, v)))
           sink.error(
