@@ -98,8 +98,15 @@ function checkHeaderOps(sink: IssueSink, path: Path, headers: unknown): void {
     const ops = rec(rec(headers)?.[side]);
     if (!ops) continue;
     for (const op of ["set", "add"] as const)
-      for (const [name] of entries(ops[op]))
+      for (const [name, value] of entries(ops[op])) {
         checkHeaderOperationName(sink, [...path, side, op, name], name, side === "request");
+        // Control characters (other than tab) cannot appear in header values.
+        if (typeof value === "string" && /[\u0000-\u0008\u000A-\u001F\u007F]/.test(value))
+          sink.error(
+            [...path, side, op, name],
+            `header ${q(name)} value contains control characters`,
+          );
+      }
     list(ops.remove).forEach((name, i) =>
       checkHeaderOperationName(sink, [...path, side, "remove", i], String(name), false),
     );
@@ -278,7 +285,7 @@ function checkCors(sink: IssueSink, path: Path, cors: unknown): void {
       sink.error([...path, "allowOrigin", i], "allowOrigin entry is empty");
   });
   list(c.allowMethods).forEach((m, i) => {
-    if (!isHttpMethod(m))
+    if (m !== "*" && !isHttpMethod(m))
       sink.error(
         [...path, "allowMethods", i],
         `allowMethods entry ${q(m)} is not an HTTP method (GET, POST, PUT, ...)`,
