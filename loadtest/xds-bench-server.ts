@@ -12,6 +12,7 @@ const N = Number(process.argv[2] ?? 1000);
 /** minimal: EDS clusters and one endpoint each (the shape of the reference measurements);
  *  istio: clusters with circuit breakers and istio metadata, two endpoints each. */
 const shape = process.argv[3] ?? "minimal";
+const transport = process.argv[4] === "http2" ? "http2" : "grpc-js";
 const ADS = { ads: {}, resourceApiVersion: 2 };
 
 function build(version: number): MapSnapshot {
@@ -129,7 +130,7 @@ function build(version: number): MapSnapshot {
 }
 
 let current = build(0);
-const server = new XdsServer({ resolver: () => current });
+const server = new XdsServer({ resolver: () => current, transport });
 let expectedStreams = 0;
 let target: { cds: string; eds: string } | undefined;
 let onAllAcked: (() => void) | undefined;

@@ -4,6 +4,7 @@
 //
 //   node dist/loadtest/xds-bench.js [--resources 1000] [--streams 100] [--pushes 5]
 //                                   [--variant sotw|delta] [--client-procs 1] [--profile DIR]
+//                                   [--transport grpc-js|http2] [--shape minimal|istio]
 
 import { fork, type ChildProcess } from "node:child_process";
 import { cpus, totalmem } from "node:os";
@@ -19,6 +20,7 @@ const M = Number(arg("streams", "100"));
 const P = Number(arg("pushes", "5"));
 const variant = arg("variant", "sotw");
 const shape = arg("shape", "minimal");
+const transport = arg("transport", "grpc-js");
 const K = Number(arg("client-procs", M >= 500 ? "2" : "1"));
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
@@ -40,7 +42,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const profileDir = arg("profile", "");
 /** Extra node flags for the server process, e.g. --server-flags "--max-semi-space-size=32". */
 const serverFlags = arg("server-flags", "").split(" ").filter(Boolean);
-const server = fork(here("./xds-bench-server.js"), [String(N), shape], {
+const server = fork(here("./xds-bench-server.js"), [String(N), shape, transport], {
   execArgv: [
     "--expose-gc",
     ...serverFlags,
@@ -87,14 +89,14 @@ const stats = await Promise.all(
     return s as unknown as Promise<{ cpuMs: number; responses: number }>;
   }),
 );
+for (const c of clients) c.send({ cmd: "exit" });
 const fin = next(server, "final");
 server.send({ cmd: "exit" });
 const { maxRssMB } = (await fin) as unknown as { maxRssMB: number };
-for (const c of clients) c.send({ cmd: "exit" });
 
 const r = (x: number) => Math.round(x);
 console.log(
-  `xds-bench variant=${variant} shape=${shape} resources=${N} streams=${M} pushes=${P} client-procs=${K}` +
+  `xds-bench variant=${variant} transport=${transport} shape=${shape} resources=${N} streams=${M} pushes=${P} client-procs=${K}` +
     `${serverFlags.length ? ` server-flags="${serverFlags.join(" ")}"` : ""}` +
     `${process.env.GLIBC_TUNABLES ? ` GLIBC_TUNABLES=${process.env.GLIBC_TUNABLES}` : ""}; ` +
     `${cpus().length} cpus (${cpus()[0]?.model ?? "?"}), ${r(totalmem() / 2 ** 30)} GiB, node ${process.version}`,

@@ -14,6 +14,8 @@ import {
   type UndecodableRequest,
   type Variant,
 } from "./connection.js";
+import { H2GrpcServer } from "./h2-transport.js";
+import { GrpcJsCall, type XdsCall } from "./transport.js";
 import { buildDebugSet } from "./debug-types.js";
 import { decodeDeltaDiscoveryRequest } from "./protos.js";
 import { decodeDiscoveryRequestFast } from "./request-decoder.js";
@@ -40,6 +42,11 @@ export interface XdsServerOptions {
   log?: (level: "info" | "warn", msg: string, fields?: Record<string, unknown>) => void;
   /** Metrics registry to use; none by default. */
   metrics?: XdsMetrics;
+  /**
+   * "grpc-js" (default): @grpc/grpc-js. "http2": gRPC streaming on node:http2 directly, which
+   * frames a shared response once for all streams instead of copying it per write.
+   */
+  transport?: "grpc-js" | "http2";
 }
 
 export interface RequestEvent {
@@ -81,7 +88,8 @@ function method(path: string, variant: Variant): grpc.MethodDefinition<unknown, 
  * "disconnect" (XdsConnection).
  */
 export class XdsServer extends EventEmitter implements ConnectionHost {
-  private readonly grpcServer: grpc.Server;
+  private grpcServer?: grpc.Server;
+  private h2Server?: H2GrpcServer;
   private readonly byProxy = new Map<string, Set<XdsConnection>>();
   readonly maxWritesInFlight: number;
   private readonly maxBytesInFlight: number;
@@ -97,47 +105,76 @@ export class XdsServer extends EventEmitter implements ConnectionHost {
     this.maxBytesInFlight = options.maxBytesInFlight ?? 32 * 1024 * 1024;
     this.clock = options.now ?? Date.now;
     this.metrics = options.metrics;
-    this.grpcServer = new grpc.Server({
-      "grpc.max_receive_message_length":
-        options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_BYTES,
-      "grpc.max_send_message_length": -1,
-    });
-    const handler =
-      (variant: Variant, fixedType?: string) =>
-      (call: grpc.ServerDuplexStream<unknown, Buffer>) => {
-        new XdsConnection(
-          variant,
-          call as grpc.ServerDuplexStream<AnyRequest | UndecodableRequest, Buffer>,
-          this,
-          fixedType,
-        );
-      };
-    const ads = `/${ADS_SERVICE}/`;
-    this.grpcServer.addService(
+    const maxReceive = options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_BYTES;
+    // Every method: path → variant and (per-type services) the one type it serves.
+    const methods: Array<{ name: string; path: string; variant: Variant; typeUrl?: string }> = [
       {
-        StreamAggregatedResources: method(`${ads}StreamAggregatedResources`, "sotw"),
-        DeltaAggregatedResources: method(`${ads}DeltaAggregatedResources`, "delta"),
+        name: "StreamAggregatedResources",
+        path: `/${ADS_SERVICE}/StreamAggregatedResources`,
+        variant: "sotw",
       },
       {
-        StreamAggregatedResources: handler("sotw"),
-        DeltaAggregatedResources: handler("delta"),
+        name: "DeltaAggregatedResources",
+        path: `/${ADS_SERVICE}/DeltaAggregatedResources`,
+        variant: "delta",
       },
-    );
-    for (const s of PER_TYPE_SERVICES) {
-      this.grpcServer.addService(
+      ...PER_TYPE_SERVICES.flatMap((s) => [
         {
-          [s.sotw]: method(`/${s.service}/${s.sotw}`, "sotw"),
-          [s.delta]: method(`/${s.service}/${s.delta}`, "delta"),
+          name: s.sotw,
+          path: `/${s.service}/${s.sotw}`,
+          variant: "sotw" as const,
+          typeUrl: s.typeUrl,
         },
-        { [s.sotw]: handler("sotw", s.typeUrl), [s.delta]: handler("delta", s.typeUrl) },
+        {
+          name: s.delta,
+          path: `/${s.service}/${s.delta}`,
+          variant: "delta" as const,
+          typeUrl: s.typeUrl,
+        },
+      ]),
+    ];
+    const accept = (call: XdsCall, variant: Variant, fixedType?: string): void => {
+      new XdsConnection(variant, call, this, fixedType);
+    };
+    if (options.transport === "http2") {
+      this.h2Server = new H2GrpcServer(
+        new Map(
+          methods.map((m) => [
+            m.path,
+            {
+              decode: decoder(
+                m.variant === "sotw" ? decodeDiscoveryRequestFast : decodeDeltaDiscoveryRequest,
+              ),
+              handle: (call: XdsCall) => accept(call, m.variant, m.typeUrl),
+            },
+          ]),
+        ),
+        maxReceive,
       );
+    } else {
+      const server = new grpc.Server({
+        "grpc.max_receive_message_length": maxReceive,
+        "grpc.max_send_message_length": -1,
+      });
+      for (const m of methods) {
+        server.addService(
+          { [m.name]: method(m.path, m.variant) },
+          {
+            [m.name]: (call: grpc.ServerDuplexStream<unknown, Buffer>) =>
+              accept(new GrpcJsCall(call), m.variant, m.typeUrl),
+          },
+        );
+      }
+      this.grpcServer = server;
     }
   }
 
   /** Binds `HOST:PORT` (port 0 picks one) and returns the bound address. */
   async listen(address: string): Promise<string> {
+    if (this.h2Server) return this.h2Server.listen(address);
+    const server = this.grpcServer as grpc.Server;
     const port = await new Promise<number>((resolve, reject) =>
-      this.grpcServer.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, p) =>
+      server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, p) =>
         err ? reject(err) : resolve(p),
       ),
     );
@@ -148,7 +185,8 @@ export class XdsServer extends EventEmitter implements ConnectionHost {
   /** Closes every stream and the listener. */
   async close(): Promise<void> {
     for (const c of this.connections()) c.close(grpc.status.UNAVAILABLE, "server shutting down");
-    this.grpcServer.forceShutdown();
+    this.grpcServer?.forceShutdown();
+    await this.h2Server?.close();
   }
 
   /**

@@ -7,6 +7,7 @@
 // latest content, never a queue of old versions.
 
 import * as grpc from "@grpc/grpc-js";
+import type { XdsCall } from "./transport.js";
 import { buildDelta, commitDelta, DeltaTypeState, onDeltaRequest } from "./delta-stream.js";
 import {
   emptySet,
@@ -69,17 +70,16 @@ export class XdsConnection {
 
   constructor(
     readonly variant: Variant,
-    private readonly call: grpc.ServerDuplexStream<AnyRequest | UndecodableRequest, Buffer>,
+    private readonly call: XdsCall,
     private readonly host: ConnectionHost,
     /** Set for the per-type (non-ADS) services. */
     readonly fixedType?: string,
   ) {
     this.connectedAt = host.now();
-    call.on("data", (req: AnyRequest | UndecodableRequest) => this.onData(req));
-    call.on("end", () => this.close(grpc.status.OK, "client closed the stream"));
-    call.on("error", () => this.close());
-    call.on("cancelled", () => this.close());
-    call.on("close", () => this.close());
+    call.onMessage((req) => this.onData(req as AnyRequest | UndecodableRequest));
+    call.onClose((ended) =>
+      ended ? this.close(grpc.status.OK, "client closed the stream") : this.close(),
+    );
   }
 
   get peer(): string {
@@ -113,7 +113,7 @@ export class XdsConnection {
     this.releases.clear();
     if (this.proxy) this.host.unregister(this);
     if (code !== undefined && code !== grpc.status.OK) {
-      this.call.emit("error", { code, details, metadata: new grpc.Metadata() });
+      this.call.fail(code, details ?? "");
     } else if (code === grpc.status.OK) {
       this.call.end();
     }
@@ -243,13 +243,14 @@ export class XdsConnection {
   private sendSotw(st: SotwTypeState, set: ResourceSet): boolean {
     const body = buildSotw(st, set);
     if (!body) return false;
-    let id = body.id;
-    let message = body.message;
-    if (id <= st.lastNonceId) {
-      // This stream already had this body on this type: same bytes, fresh nonce.
-      id = nextBodyId();
-      message = Buffer.concat([body.body, encodeNonceField(nonceOf(id))]);
+    if (body.id > st.lastNonceId) {
+      commitSotw(st, body, body.id, this.host.now());
+      this.write(st.typeUrl, body.message, () => body.framed);
+      return true;
     }
+    // This stream already had this body on this type: same bytes, fresh nonce.
+    const id = nextBodyId();
+    const message = Buffer.concat([body.body, encodeNonceField(nonceOf(id))]);
     commitSotw(st, body, id, this.host.now());
     this.write(st.typeUrl, message);
     return true;
@@ -278,7 +279,7 @@ export class XdsConnection {
     this.flush();
   }
 
-  private write(typeUrl: string, message: Buffer): void {
+  private write(typeUrl: string, message: Buffer, framed?: () => Buffer): void {
     this.writesInFlight++;
     this.host.onSend(this, typeUrl, message.length);
     const size = message.length;
@@ -289,7 +290,7 @@ export class XdsConnection {
       this.host.written(size);
     };
     this.releases.add(release);
-    const ok = this.call.write(message, () => {
+    const ok = this.call.write(message, framed, () => {
       this.releases.delete(release);
       release();
       this.writesInFlight--;

@@ -82,6 +82,17 @@ export interface SotwBody {
   readonly body: Buffer;
   /** body + nonce field for `id`: ready to write to any stream not yet sent this body. */
   readonly message: Buffer;
+  /** `message` with its 5-byte gRPC length prefix, built on first use. */
+  readonly framed: Buffer;
+}
+
+/** A gRPC length-prefixed message (uncompressed). */
+export function grpcFrame(message: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(message.length + 5);
+  out[0] = 0;
+  out.writeUInt32BE(message.length, 1);
+  message.copy(out, 5);
+  return out;
 }
 
 export function nonceOf(id: number): string {
@@ -161,7 +172,19 @@ export class ResourceSet {
       );
       const id = nextBodyId();
       const message = Buffer.concat([body, encodeNonceField(nonceOf(id))]);
-      b = { id, versionInfo, names: selected, resources: rs, body, message };
+      let framed: Buffer | undefined;
+      b = {
+        id,
+        versionInfo,
+        names: selected,
+        resources: rs,
+        body,
+        message,
+        get framed(): Buffer {
+          framed ??= grpcFrame(message);
+          return framed;
+        },
+      };
       if (this.bodies.size >= MAX_CACHED_SELECTIONS) {
         const oldest = this.bodies.keys().next().value as string;
         this.bodies.delete(oldest);

@@ -15,7 +15,9 @@ export class Harness {
   private readonly clients: AdsClient[] = [];
 
   constructor(opts: Partial<XdsServerOptions> = {}) {
-    this.server = new XdsServer({ resolver: () => this.current, ...opts });
+    // XDS_TRANSPORT=http2 runs the same suite over the node:http2 transport.
+    const transport = process.env.XDS_TRANSPORT === "http2" ? "http2" : "grpc-js";
+    this.server = new XdsServer({ resolver: () => this.current, transport, ...opts });
   }
 
   static async start(opts: Partial<XdsServerOptions> = {}): Promise<Harness> {
