@@ -5,6 +5,7 @@ import test from "ava";
 import { readYamlText } from "../../src/registry/sources/yaml-text.js";
 import { formatIssue } from "../../src/registry/config-issue.js";
 import { Report } from "../../src/registry/validation/report.js";
+import { validateDocument } from "../../src/registry/validation/validate-document.js";
 import {
   checkHost,
   checkNamespacedHost,
@@ -322,4 +323,26 @@ data:
     1,
   );
   t.deepEqual(readYamlText(text("app-settings"), "cm.yaml").issues, []);
+});
+
+test("meshNetworks fromRegistry takes Istio's free-form cluster ids", (t) => {
+  for (const cluster of ["Kubernetes", "gke_project_zone_name", "cluster-1"]) {
+    const r = validateDocument(
+      {
+        apiVersion: "meshpilot.io/v1alpha1",
+        kind: "MeshNetworks",
+        metadata: { name: "mesh-networks" },
+        spec: {
+          networks: {
+            network1: {
+              endpoints: [{ fromRegistry: cluster }],
+              gateways: [{ address: "1.2.3.4", port: 15443 }],
+            },
+          },
+        },
+      },
+      { file: "t.yaml" },
+    );
+    t.deepEqual(r.issues, [], cluster);
+  }
 });

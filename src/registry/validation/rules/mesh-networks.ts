@@ -2,7 +2,6 @@
 // `validateMeshNetworksSpec` is shared by the MeshNetworks kind and the istio ConfigMap.
 
 import { isIpAddress, isIpOrCidr, wildcardHostProblem } from "./hosts.js";
-import { isDns1123Label } from "./names.js";
 import { checkPort } from "./ports.js";
 import { entries, isRecord, list, present, q, rec, type IssueSink, type Path } from "./shape.js";
 
@@ -46,10 +45,12 @@ function checkNetworkEndpoint(sink: IssueSink, at: Path, e: unknown): void {
     );
     return;
   }
-  if (hasRegistry && !isDns1123Label(ep.fromRegistry as string))
+  // Cluster ids are free-form in Istio ("Kubernetes" is its default; kubeconfig context names
+  // such as gke_project_zone_name are common), so only whitespace is refused.
+  if (hasRegistry && /\s/.test(ep.fromRegistry as string))
     sink.error(
       [...at, "fromRegistry"],
-      `fromRegistry ${q(ep.fromRegistry)} must be a cluster name (a DNS-1123 label)`,
+      `fromRegistry ${q(ep.fromRegistry)} must be a cluster id without spaces`,
     );
   if (hasCidr && (typeof ep.fromCidr !== "string" || !isIpOrCidr(ep.fromCidr)))
     sink.error([...at, "fromCidr"], `fromCidr ${q(ep.fromCidr)} is not a CIDR such as 10.0.0.0/16`);
