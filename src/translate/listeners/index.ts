@@ -1,8 +1,25 @@
-// listeners: placeholder wiring, replaced by the generator for this type.
+// LDS: the listeners of one proxy, as Istio builds them. Sidecars: outbound listeners per service
+// port, virtualOutbound (15001), virtualInbound (15006) and any Sidecar ingress listener that binds
+// its own port. Gateways (router): one listener per Gateway server port. Proxyless gRPC clients get
+// their API listeners from the proxyless generator, so none from here.
 
 import type { TranslateContext } from "../context.js";
 import type { GeneratedResource } from "../envoy-message.js";
+import { gatewayListeners } from "./gateway.js";
+import { sidecarInboundListeners } from "./inbound.js";
+import { sidecarOutboundListeners } from "./outbound.js";
+import { virtualOutboundListener } from "./virtual-outbound.js";
 
-export function generateListeners(_ctx: TranslateContext): GeneratedResource[] {
-  return [];
+export function generateListeners(ctx: TranslateContext): GeneratedResource[] {
+  const listeners =
+    ctx.proxy.kind === "router"
+      ? gatewayListeners(ctx)
+      : ctx.proxy.kind === "sidecar"
+        ? [
+            ...sidecarOutboundListeners(ctx),
+            virtualOutboundListener(ctx),
+            ...sidecarInboundListeners(ctx),
+          ]
+        : [];
+  return listeners.map((message) => ({ name: message.name as string, message }));
 }
