@@ -259,6 +259,12 @@ export class XdsConnection {
   private sendDelta(st: DeltaTypeState, set: ResourceSet): boolean {
     const build = buildDelta(st, set);
     if (!build) return false;
+    const shared = build.shared;
+    if (shared && shared.id > st.lastNonceId) {
+      commitDelta(st, set, build, nonceOf(shared.id), shared.id, this.host.now());
+      this.write(st.typeUrl, shared.message, () => shared.framed);
+      return true;
+    }
     const id = nextBodyId();
     const nonce = nonceOf(id);
     const message = encodeDeltaResponse(
@@ -268,8 +274,7 @@ export class XdsConnection {
       build.removed,
       nonce,
     );
-    commitDelta(st, build, nonce, id, this.host.now());
-    st.versionSent = set.version;
+    commitDelta(st, set, build, nonce, id, this.host.now());
     this.write(st.typeUrl, message);
     return true;
   }

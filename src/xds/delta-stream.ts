@@ -8,10 +8,16 @@
 //   seems to have it), in removed_resources if it does not;
 // - unsubscribing a name also covered by wildcard is answered with the resource (or removed);
 // - a NACKed resource version is never re-sent; a new version of it is.
+//
+// What the client holds is kept implicitly in the common case: "exactly the wanted resources of
+// ResourceSet S" (`syncedTo`). Streams in that state moving to the same next set get the same
+// diff, computed and encoded once (ResourceSet.deltaBody). Anything unusual (initial versions, a
+// NACK, a subscription change) materialises a per-name map until the stream is in sync again.
 
 import { errorMessage, TypeStateBase } from "./type-state.js";
-import type { EncodedResource, ResourceSet } from "./encoded-resource.js";
+import type { DeltaBody, EncodedResource, ResourceSet } from "./encoded-resource.js";
 import type { DeltaDiscoveryRequest } from "./protos.js";
+import { EMPTY_SELECTION, selectionOf, type Selection } from "./subscriptions.js";
 
 export type DeltaOutcome = "initial" | "ack" | "nack" | "stale" | "subscribe";
 
@@ -19,9 +25,12 @@ const MAX_IN_FLIGHT = 16;
 
 export class DeltaTypeState extends TypeStateBase {
   wildcard = false;
-  readonly names = new Set<string>();
-  /** What the client is believed to hold: name → version. */
-  readonly known = new Map<string, string>();
+  /** Explicitly subscribed names (interned). */
+  selection: Selection = EMPTY_SELECTION;
+  /** When set, the client holds exactly the wanted resources of this set, at its versions. */
+  syncedTo?: ResourceSet;
+  /** Otherwise: name → version the client is believed to hold. */
+  private knownMap = new Map<string, string>();
   /** name → version the client rejected. */
   readonly nacked = new Map<string, string>();
   /** Names to send even if the client seems to have them. */
@@ -33,8 +42,44 @@ export class DeltaTypeState extends TypeStateBase {
   /** Respond even with nothing in it (first request of the type). */
   mustRespond = false;
   requested = false;
-  /** nonce → what that response carried, until ACKed or NACKed. */
-  readonly inFlight = new Map<string, ReadonlyArray<readonly [string, string]>>();
+  /** nonce → the resources that response carried, until ACKed or NACKed. */
+  readonly inFlight = new Map<string, readonly EncodedResource[]>();
+
+  get names(): ReadonlySet<string> {
+    return this.selection.names;
+  }
+
+  wants(name: string): boolean {
+    return this.wildcard || this.selection.names.has(name);
+  }
+
+  knownVersion(name: string): string | undefined {
+    if (this.syncedTo) return this.wants(name) ? this.syncedTo.get(name)?.version : undefined;
+    return this.knownMap.get(name);
+  }
+
+  knownNames(): string[] {
+    const s = this.syncedTo;
+    if (!s) return [...this.knownMap.keys()];
+    return this.wildcard ? [...s.names] : [...this.selection.names].filter((n) => s.get(n));
+  }
+
+  /** Switches to the explicit per-name map (call before changing wildcard or names). */
+  known(): Map<string, string> {
+    const s = this.syncedTo;
+    if (s) {
+      const m = new Map<string, string>();
+      for (const n of this.knownNames()) m.set(n, (s.get(n) as EncodedResource).version);
+      this.knownMap = m;
+      this.syncedTo = undefined;
+    }
+    return this.knownMap;
+  }
+
+  syncTo(set: ResourceSet): void {
+    this.syncedTo = set;
+    this.knownMap = new Map();
+  }
 }
 
 export function onDeltaRequest(
@@ -51,9 +96,10 @@ export function onDeltaRequest(
     if (!carried && nonce !== st.nonceSent) outcome = "stale";
     else if (req.errorDetail) {
       st.lastError = errorMessage(req.errorDetail);
-      for (const [name, version] of carried ?? []) {
-        st.nacked.set(name, version);
-        if (st.known.get(name) === version) st.known.delete(name);
+      const known = st.known();
+      for (const r of carried ?? []) {
+        st.nacked.set(r.name, r.version);
+        if (known.get(r.name) === r.version) known.delete(r.name);
       }
       outcome = "nack";
     } else {
@@ -67,10 +113,13 @@ export function onDeltaRequest(
 
   const subscribe = req.resourceNamesSubscribe ?? [];
   const unsubscribe = req.resourceNamesUnsubscribe ?? [];
+  if (!first && subscribe.length === 0 && unsubscribe.length === 0) return outcome;
+  const known = st.known();
+  const names = new Set(st.selection.names);
   if (first) {
     st.wildcard = subscribe.length === 0;
     for (const [name, version] of Object.entries(req.initialResourceVersions ?? {})) {
-      st.known.set(name, version);
+      known.set(name, version);
       st.reportMissing.add(name);
     }
     st.mustRespond = true;
@@ -81,8 +130,8 @@ export function onDeltaRequest(
       if (!st.wildcard && !first) st.forceAll = true;
       st.wildcard = true;
     } else {
-      const isNew = !st.names.has(name);
-      st.names.add(name);
+      const isNew = !names.has(name);
+      names.add(name);
       // A first request's names are answered from initial_resource_versions; later
       // subscriptions are always answered.
       if (!first || isNew) st.reportMissing.add(name);
@@ -93,78 +142,107 @@ export function onDeltaRequest(
   for (const name of unsubscribe) {
     if (name === "*") {
       st.wildcard = false;
-      for (const n of st.known.keys()) if (!st.names.has(n)) st.known.delete(n);
+      for (const n of [...known.keys()]) if (!names.has(n)) known.delete(n);
       continue;
     }
-    st.names.delete(name);
+    names.delete(name);
     if (st.wildcard) {
       st.forced.add(name);
       st.reportMissing.add(name);
       st.dirty = true;
     } else {
-      st.known.delete(name);
+      known.delete(name);
       st.forced.delete(name);
       st.reportMissing.delete(name);
     }
   }
+  st.selection = selectionOf([...names]);
   return outcome;
 }
 
 export interface DeltaBuild {
   readonly resources: readonly EncodedResource[];
   readonly removed: readonly string[];
-}
-
-function wanted(st: DeltaTypeState, name: string): boolean {
-  return st.wildcard || st.names.has(name);
+  /** Set when the response is the shared diff between two sets (encoded once). */
+  readonly shared?: DeltaBody;
+  /** False when a NACKed version was held back: the client is not in sync with the set. */
+  readonly complete: boolean;
 }
 
 /** The response to send now, or undefined. Clears the one-shot flags. */
 export function buildDelta(st: DeltaTypeState, set: ResourceSet): DeltaBuild | undefined {
+  if (
+    st.syncedTo &&
+    st.nacked.size === 0 &&
+    st.forced.size === 0 &&
+    st.reportMissing.size === 0 &&
+    !st.mustRespond
+  ) {
+    const body = set.deltaBody(st.syncedTo, st.wildcard ? undefined : st.selection, st.forceAll);
+    st.forceAll = false;
+    if (body.resources.length === 0 && body.removed.length === 0) {
+      st.syncTo(set);
+      return undefined;
+    }
+    return { resources: body.resources, removed: body.removed, shared: body, complete: true };
+  }
+  for (const [name, version] of st.nacked)
+    if (set.get(name)?.version !== version) st.nacked.delete(name); // content moved on
   const resources: EncodedResource[] = [];
-  const removed: string[] = [];
+  let complete = true;
   const consider = (r: EncodedResource): void => {
-    if (st.nacked.get(r.name) === r.version) return;
-    if (st.forceAll || st.forced.has(r.name) || st.known.get(r.name) !== r.version)
+    if (st.nacked.get(r.name) === r.version) {
+      complete = false;
+      return;
+    }
+    if (st.forceAll || st.forced.has(r.name) || st.knownVersion(r.name) !== r.version)
       resources.push(r);
   };
   if (st.wildcard) {
     for (const name of set.names) consider(set.get(name) as EncodedResource);
   } else {
-    for (const name of [...st.names].sort()) {
+    for (const name of [...st.selection.names].sort()) {
       const r = set.get(name);
       if (r) consider(r);
     }
   }
   const gone = new Set<string>();
-  for (const name of st.known.keys()) if (!set.get(name) && wanted(st, name)) gone.add(name);
+  for (const name of st.knownNames()) if (!set.get(name) && st.wants(name)) gone.add(name);
   for (const name of st.reportMissing) if (!set.get(name)) gone.add(name);
-  removed.push(...[...gone].sort());
+  const removed = [...gone].sort();
 
   const respond = resources.length > 0 || removed.length > 0 || st.mustRespond;
   st.forced.clear();
   st.reportMissing.clear();
   st.forceAll = false;
   st.mustRespond = false;
-  return respond ? { resources, removed } : undefined;
+  if (!respond) {
+    if (complete) st.syncTo(set);
+    return undefined;
+  }
+  return { resources, removed, complete };
 }
 
 export function commitDelta(
   st: DeltaTypeState,
+  set: ResourceSet,
   build: DeltaBuild,
   nonce: string,
   id: number,
   now: number,
 ): void {
-  for (const r of build.resources) st.known.set(r.name, r.version);
-  for (const name of build.removed) st.known.delete(name);
-  st.inFlight.set(
-    nonce,
-    build.resources.map((r) => [r.name, r.version] as const),
-  );
+  if (build.complete) {
+    st.syncTo(set);
+  } else {
+    const known = st.known();
+    for (const r of build.resources) known.set(r.name, r.version);
+    for (const name of build.removed) known.delete(name);
+  }
+  st.inFlight.set(nonce, build.resources);
   if (st.inFlight.size > MAX_IN_FLIGHT)
     st.inFlight.delete(st.inFlight.keys().next().value as string);
   st.nonceSent = nonce;
   st.lastNonceId = id;
+  st.versionSent = set.version;
   st.sentAt = now;
 }

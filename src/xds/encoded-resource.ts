@@ -6,7 +6,13 @@
 
 import { createHash } from "node:crypto";
 import type { Selection } from "./subscriptions.js";
-import { encodeAny, encodeDeltaResource, encodeNonceField, encodeSotwBody } from "./wire.js";
+import {
+  encodeAny,
+  encodeDeltaResource,
+  encodeDeltaResponse,
+  encodeNonceField,
+  encodeSotwBody,
+} from "./wire.js";
 
 function contentHash(parts: Iterable<string | Uint8Array>): string {
   const h = createHash("sha256");
@@ -104,7 +110,18 @@ export function nextBodyId(): number {
   return ++bodyIds;
 }
 
+/** A delta response from one set to another for one selection, shared by every stream in step. */
+export interface DeltaBody {
+  readonly id: number;
+  readonly resources: readonly EncodedResource[];
+  readonly removed: readonly string[];
+  /** The whole DeltaDiscoveryResponse with nonce = id in base 36. */
+  readonly message: Buffer;
+  readonly framed: Buffer;
+}
+
 const MAX_CACHED_SELECTIONS = 256;
+let setIds = 0;
 
 /** An immutable set of resources of one type, keyed by name. */
 export class ResourceSet {
@@ -112,6 +129,9 @@ export class ResourceSet {
   private sorted?: readonly string[];
   private setVersion?: string;
   private readonly bodies = new Map<string, SotwBody>();
+  private readonly deltaBodies = new Map<string, DeltaBody>();
+  /** Process-unique id (cache keys). */
+  readonly id = ++setIds;
 
   constructor(
     readonly typeUrl: string,
@@ -142,6 +162,11 @@ export class ResourceSet {
       ...this.names.flatMap((n) => ["\0", n, "\0", this.get(n)?.version ?? ""]),
     ]);
     return this.setVersion;
+  }
+
+  /** See deltaBodyFor. */
+  deltaBody(from: ResourceSet, selection: Selection | undefined, forceAll: boolean): DeltaBody {
+    return deltaBodyFor(this, from, selection, forceAll, this.deltaBodies);
   }
 
   /** All names, sorted (deterministic response order). */
@@ -193,6 +218,53 @@ export class ResourceSet {
     }
     return b;
   }
+}
+
+/**
+ * The delta response for a client holding exactly `from`'s wanted resources (wildcard when
+ * `selection` is undefined): changed and new resources, and removed names; with `forceAll`,
+ * every wanted resource. Built once per (from, selection, forceAll) and shared.
+ */
+export function deltaBodyFor(
+  to: ResourceSet,
+  from: ResourceSet,
+  selection: Selection | undefined,
+  forceAll: boolean,
+  cache: Map<string, DeltaBody>,
+): DeltaBody {
+  const key = `${from.id}|${forceAll ? 1 : 0}|${selection ? `=${selection.key}` : "*"}`;
+  let b = cache.get(key);
+  if (b) return b;
+  const wanted = (n: string): boolean => !selection || selection.names.has(n);
+  const names = selection ? [...selection.names].sort() : to.names;
+  const resources: EncodedResource[] = [];
+  for (const n of names) {
+    const r = to.get(n);
+    if (r && (forceAll || from.get(n)?.version !== r.version)) resources.push(r);
+  }
+  const removed = from.names.filter((n) => wanted(n) && !to.get(n));
+  const id = nextBodyId();
+  const message = encodeDeltaResponse(
+    to.version,
+    to.typeUrl,
+    resources.map((r) => r.deltaEntry),
+    removed,
+    nonceOf(id),
+  );
+  let framed: Buffer | undefined;
+  b = {
+    id,
+    resources,
+    removed,
+    message,
+    get framed(): Buffer {
+      framed ??= grpcFrame(message);
+      return framed;
+    },
+  };
+  if (cache.size >= 64) cache.delete(cache.keys().next().value as string);
+  cache.set(key, b);
+  return b;
 }
 
 /** What one proxy should have: a ResourceSet per type URL (absent type = no resources). */
