@@ -207,3 +207,35 @@ test("per-type delta service: DeltaClusters", async (t) => {
   c.deltaRequest(CDS);
   t.deepEqual((await c.next(CDS)).names(), ["a", "b"]);
 });
+
+test("streams in step share one encoded diff; a stream that NACKed falls out of step and still converges", async (t) => {
+  const h = await Harness.start();
+  t.teardown(() => h.close());
+  h.current = base();
+  const a = h.client(delta);
+  const b = h.client({
+    ...delta,
+    node: { id: "sidecar~10.0.0.2~app-2.default~default.svc.cluster.local" },
+  });
+  for (const c of [a, b]) {
+    c.deltaRequest(CDS);
+    c.ack(await c.next(CDS));
+  }
+  h.set(snapshot(cluster("a", { lbPolicy: 5 }), cluster("b")));
+  const [ra, rb] = [await a.next(CDS), await b.next(CDS)];
+  t.is(ra.nonce, rb.nonce, "one diff, one nonce, for both streams");
+  t.deepEqual(ra.names(), ["a"]);
+  const nack = h.serverSaw((e) => e.outcome === "nack");
+  a.nack(ra, "MAGLEV");
+  b.ack(rb);
+  await nack;
+  h.set(snapshot(cluster("a", { lbPolicy: 5 }), cluster("b", { connectTimeout: { seconds: 7 } })));
+  const [ra2, rb2] = [await a.next(CDS), await b.next(CDS)];
+  t.deepEqual(ra2.names(), ["b"], "the rejected a is not re-sent");
+  t.deepEqual(rb2.names(), ["b"]);
+  a.ack(ra2);
+  b.ack(rb2);
+  h.set(snapshot(cluster("a"), cluster("b", { connectTimeout: { seconds: 7 } })));
+  t.deepEqual((await a.next(CDS)).names(), ["a"]);
+  t.deepEqual((await b.next(CDS)).names(), ["a"]);
+});
