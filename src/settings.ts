@@ -105,3 +105,112 @@ export function settingsHelp(): string {
     })
     .join("\n");
 }
+
+// Push tuning: environment variables only (no flags), named after istiod's PILOT_* knobs.
+
+export interface KnobSpec {
+  readonly env: string;
+  readonly description: string;
+  readonly default: string;
+}
+
+export const PUSH_SETTINGS = {
+  debounceAfter: {
+    env: "MESHPILOT_DEBOUNCE_AFTER",
+    description:
+      "quiet period that ends a burst of changes (an isolated change is pushed at once); istiod PILOT_DEBOUNCE_AFTER",
+    default: "100ms",
+  },
+  debounceMax: {
+    env: "MESHPILOT_DEBOUNCE_MAX",
+    description:
+      "longest a burst may delay its push while no push is running; istiod PILOT_DEBOUNCE_MAX",
+    default: "10s",
+  },
+  edsDebounce: {
+    env: "MESHPILOT_ENABLE_EDS_DEBOUNCE",
+    description:
+      "debounce endpoint-only changes too; false pushes them at once when no push is running; istiod PILOT_ENABLE_EDS_DEBOUNCE",
+    default: "true",
+  },
+  pushThrottle: {
+    env: "MESHPILOT_PUSH_THROTTLE",
+    description:
+      "proxies pushed concurrently: auto adapts to event-loop lag and CPU, a number fixes it; istiod PILOT_PUSH_THROTTLE",
+    default: "auto",
+  },
+  pushThrottleMax: {
+    env: "MESHPILOT_PUSH_THROTTLE_MAX",
+    description: "upper bound of the auto push throttle",
+    default: "100",
+  },
+  pushTargetLoopLag: {
+    env: "MESHPILOT_PUSH_TARGET_LOOP_LAG",
+    description: "event-loop lag of the push coordinator above which the auto throttle halves",
+    default: "20ms",
+  },
+  pushTargetCpu: {
+    env: "MESHPILOT_PUSH_TARGET_CPU",
+    description: "CPU busy fraction (0-1, of usable cores) above which the auto throttle halves",
+    default: "0.85",
+  },
+} as const satisfies Record<string, KnobSpec>;
+
+export interface PushSettings {
+  readonly debounceAfterMs: number;
+  readonly debounceMaxMs: number;
+  readonly edsDebounce: boolean;
+  /** "auto" or a fixed number of concurrent proxy pushes. */
+  readonly pushThrottle: number | "auto";
+  readonly pushThrottleMax: number;
+  readonly targetLoopLagMs: number;
+  readonly targetCpuBusy: number;
+}
+
+/** `250ms`, `1.5s`, `2m` or a plain number of milliseconds; undefined when not a duration. */
+export function parseDurationMs(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(text);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return m[2] === "s" ? n * 1000 : m[2] === "m" ? n * 60_000 : n;
+}
+
+/** Push settings from the environment; an unreadable value is an error naming the variable. */
+export function resolvePushSettings(env: NodeJS.ProcessEnv): PushSettings {
+  const raw = (name: keyof typeof PUSH_SETTINGS): string =>
+    env[PUSH_SETTINGS[name].env]?.trim() || PUSH_SETTINGS[name].default;
+  const bad = (name: keyof typeof PUSH_SETTINGS, what: string): Error =>
+    new Error(`${PUSH_SETTINGS[name].env}=${raw(name)}: expected ${what}`);
+  const duration = (name: keyof typeof PUSH_SETTINGS): number => {
+    const v = parseDurationMs(raw(name));
+    if (v === undefined) throw bad(name, "a duration such as 100ms or 10s");
+    return v;
+  };
+  const number = (name: keyof typeof PUSH_SETTINGS, min: number, max: number): number => {
+    const v = Number(raw(name));
+    if (!Number.isFinite(v) || v < min || v > max)
+      throw bad(name, `a number from ${min} to ${max}`);
+    return v;
+  };
+  const eds = raw("edsDebounce").toLowerCase();
+  if (eds !== "true" && eds !== "false") throw bad("edsDebounce", "true or false");
+  const throttle = raw("pushThrottle").toLowerCase();
+  const settings: PushSettings = {
+    debounceAfterMs: duration("debounceAfter"),
+    debounceMaxMs: duration("debounceMax"),
+    edsDebounce: eds === "true",
+    pushThrottle: throttle === "auto" ? "auto" : Math.floor(number("pushThrottle", 1, 100_000)),
+    pushThrottleMax: Math.floor(number("pushThrottleMax", 1, 100_000)),
+    targetLoopLagMs: duration("pushTargetLoopLag"),
+    targetCpuBusy: number("pushTargetCpu", 0, 1),
+  };
+  if (settings.debounceMaxMs < settings.debounceAfterMs)
+    throw bad("debounceMax", `at least ${PUSH_SETTINGS.debounceAfter.env}`);
+  return settings;
+}
+
+export function pushSettingsHelp(): string {
+  return Object.values(PUSH_SETTINGS as Record<string, KnobSpec>)
+    .map((s) => `  ${s.env.padEnd(32)} ${s.description} (default ${s.default})`)
+    .join("\n");
+}
