@@ -76,7 +76,9 @@ export class XdsConnection {
     readonly fixedType?: string,
   ) {
     this.connectedAt = host.now();
-    call.onMessage((req) => this.onData(req as AnyRequest | UndecodableRequest));
+    call.onMessage((req) =>
+      this.guarded(() => this.onData(req as AnyRequest | UndecodableRequest)),
+    );
     call.onClose((ended) =>
       ended ? this.close(grpc.status.OK, "client closed the stream") : this.close(),
     );
@@ -102,7 +104,19 @@ export class XdsConnection {
         if (st) st.dirty = true;
       }
     }
-    this.flush();
+    this.guarded(() => this.flush());
+  }
+
+  /**
+   * Runs `fn`; an unexpected error (a resolver that throws, a bug) ends this stream with
+   * INTERNAL instead of taking the server down.
+   */
+  private guarded(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.fail(grpc.status.INTERNAL, `internal error: ${(e as Error).message}`);
+    }
   }
 
   /** Ends the stream with a status (no-op if already closed). */
@@ -281,7 +295,7 @@ export class XdsConnection {
 
   /** Called by the host when the server-wide write budget has room again. */
   resumeFlush(): void {
-    this.flush();
+    this.guarded(() => this.flush());
   }
 
   private write(typeUrl: string, message: Buffer, framed?: () => Buffer): void {
@@ -301,7 +315,7 @@ export class XdsConnection {
       this.writesInFlight--;
       if (this.blocked && this.writesInFlight <= 1) {
         this.blocked = false;
-        this.flush();
+        this.guarded(() => this.flush());
       }
     });
     if (!ok) this.blocked = true;

@@ -109,3 +109,23 @@ test("a client that stops reading holds a bounded number of messages and then ge
   }
   t.true(c.history.length < 10, `received ${c.history.length} CDS responses for 39 pushes`);
 });
+
+test("a resolver that throws ends that proxy's stream with INTERNAL; others keep being served", async (t) => {
+  const h = await Harness.start({
+    resolver: (proxy) => {
+      if (proxy.podName === "broken-1") throw new Error("no scope for broken-1");
+      return snapshot(cluster("a"));
+    },
+  });
+  t.teardown(() => h.close());
+  const bad = h.client({
+    node: { id: "sidecar~10.0.0.5~broken-1.default~default.svc.cluster.local" },
+  });
+  bad.request(CDS);
+  const s = await bad.status;
+  t.is(s.code, 13);
+  t.regex(s.details, /no scope for broken-1/);
+  const ok = h.client();
+  ok.request(CDS);
+  t.deepEqual((await ok.next(CDS)).names(), ["a"]);
+});
