@@ -129,6 +129,8 @@ export interface ProxyView {
   readonly clusterId?: string;
   readonly network?: string;
   readonly serviceAccount?: string;
+  /** `region/zone/subzone` (ISTIO_META locality); when absent, its workload's locality is used. */
+  readonly locality?: string;
 }
 
 /** One (service, port) a workload serves: the basis of inbound listeners. */

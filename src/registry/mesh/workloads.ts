@@ -56,6 +56,22 @@ function podIsReady(status: IPodStatus | undefined): boolean {
   return status?.phase === undefined || status.phase === "Running";
 }
 
+/**
+ * `istio` when the pod accepts Istio mTLS: its `security.istio.io/tlsMode` label says so, or, with
+ * no label, it has a sidecar (an `istio-proxy` container not running as a gateway, or the
+ * injector's status annotation).
+ */
+function podTlsMode(o: ConfigObject, spec: IPodSpec, labels: Labels): "istio" | "disabled" {
+  const label = labels[TLS_MODE_LABEL];
+  if (label !== undefined) return label === "istio" ? "istio" : "disabled";
+  // A gateway (`proxy router`) runs istio-proxy too, but is not a sidecar.
+  const injected =
+    (spec.containers ?? []).some(
+      (c) => c.name === "istio-proxy" && !(c.args ?? []).includes("router"),
+    ) || o.metadata.annotations?.["sidecar.istio.io/status"] !== undefined;
+  return injected ? "istio" : "disabled";
+}
+
 export function workloadFromPod(o: ConfigObject, clusterId: string): Workload {
   const spec = (o.body.spec ?? {}) as IPodSpec;
   const status = o.body.status as IPodStatus | undefined;
@@ -78,7 +94,7 @@ export function workloadFromPod(o: ConfigObject, clusterId: string): Workload {
     clusterId,
     weight: 1,
     ready: podIsReady(status),
-    tlsMode: labels[TLS_MODE_LABEL] === "istio" ? "istio" : "disabled",
+    tlsMode: podTlsMode(o, spec, labels),
     namedPorts,
     portMap: {},
   };

@@ -1,8 +1,37 @@
-// clusters: placeholder wiring, replaced by the generator for this type.
+// CDS: every cluster a proxy gets, as Istio builds them.
+//   sidecar:   outbound clusters of its Sidecar scope, BlackHoleCluster, PassthroughCluster,
+//              inbound clusters of its workload, InboundPassthroughCluster;
+//   router:    outbound clusters of every visible service (Istio's default: gateway cluster
+//              filtering, PILOT_FILTER_GATEWAY_CLUSTER_CONFIG, is off), BlackHoleCluster;
+//   proxyless: the EDS outbound clusters only (gRPC's xDS client speaks no other discovery type).
 
 import type { TranslateContext } from "../context.js";
 import type { GeneratedResource } from "../envoy-message.js";
+import {
+  blackHoleCluster,
+  inboundClusters,
+  inboundPassthroughCluster,
+  passthroughCluster,
+} from "./inbound.js";
+import { outboundClusters } from "./outbound.js";
 
-export function generateClusters(_ctx: TranslateContext): GeneratedResource[] {
-  return [];
+export { buildOutboundCluster } from "./outbound.js";
+export * from "./names.js";
+
+export function generateClusters(ctx: TranslateContext): GeneratedResource[] {
+  const outbound = outboundClusters(ctx);
+  switch (ctx.proxy.kind) {
+    case "proxyless":
+      return outbound.filter((c) => c.message.type === "EDS");
+    case "router":
+      return [...outbound, blackHoleCluster(ctx.model.meshConfig)];
+    default:
+      return [
+        ...outbound,
+        blackHoleCluster(ctx.model.meshConfig),
+        passthroughCluster(ctx),
+        ...inboundClusters(ctx),
+        inboundPassthroughCluster(ctx),
+      ];
+  }
 }
