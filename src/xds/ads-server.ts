@@ -289,6 +289,11 @@ export class XdsServer extends EventEmitter implements ConnectionHost {
     }
   }
 
+  cdsSent(c: XdsConnection): void {
+    for (const other of this.connectionsOf((c.proxy as Proxy).id))
+      if (other !== c && other.fixedType) other.followCds();
+  }
+
   /** Bytes written by all streams and not yet flushed to their sockets. */
   get pendingBytes(): number {
     return this.bytesInFlight;

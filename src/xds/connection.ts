@@ -49,6 +49,8 @@ export interface ConnectionHost {
   mayWrite(c: XdsConnection): boolean;
   /** `bytes` written by a stream have been flushed to its socket (or the stream ended). */
   written(bytes: number): void;
+  /** A CDS response went out on a per-type stream: the proxy's EDS streams must follow. */
+  cdsSent(c: XdsConnection): void;
 }
 
 type State = SotwTypeState | DeltaTypeState;
@@ -237,7 +239,11 @@ export class XdsConnection {
           st instanceof SotwTypeState
             ? this.sendSotw(st, this.setFor(typeUrl, st))
             : this.sendDelta(st, this.setFor(typeUrl, st));
-        if (sent && typeUrl === TypeUrl.Cluster) this.edsAfterCds();
+        if (sent && typeUrl === TypeUrl.Cluster) {
+          this.forceEds();
+          // Non-ADS: the proxy's EDS lives on another stream; it must follow too.
+          if (this.fixedType) this.host.cdsSent(this);
+        }
       }
     } finally {
       this.flushing = false;
@@ -245,13 +251,22 @@ export class XdsConnection {
     }
   }
 
-  /** EDS always follows a CDS response (clusters warm only after their endpoints arrive). */
-  private edsAfterCds(): void {
+  /**
+   * EDS always follows a CDS response (clusters warm only after their endpoints arrive).
+   * Returns true if this stream has EDS.
+   */
+  forceEds(): boolean {
     const eds = this.states.get(TypeUrl.Endpoint);
-    if (!eds) return;
+    if (!eds) return false;
     eds.dirty = true;
     if (eds instanceof SotwTypeState) eds.force = true;
     else eds.forceAll = true;
+    return true;
+  }
+
+  /** Sends EDS now if this stream has it (after a CDS response on another stream). */
+  followCds(): void {
+    if (!this.closed && this.forceEds()) this.guarded(() => this.flush());
   }
 
   private sendSotw(st: SotwTypeState, set: ResourceSet): boolean {

@@ -119,3 +119,28 @@ for (const variant of ["sotw", "delta"] as const) {
     }
   });
 }
+
+test("per-type services: a CDS response on the CDS stream is followed by EDS on the proxy's EDS stream", async (t) => {
+  const h = await Harness.start();
+  t.teardown(() => h.close());
+  h.current = v1();
+  const cds = h.client({
+    method: "/envoy.service.cluster.v3.ClusterDiscoveryService/StreamClusters",
+  });
+  const eds = h.client({
+    method: "/envoy.service.endpoint.v3.EndpointDiscoveryService/StreamEndpoints",
+  });
+  eds.request(EDS, ["a"]);
+  eds.ack(await eds.next(EDS), ["a"]);
+  cds.request(CDS);
+  cds.ack(await cds.next(CDS));
+  const followed = await eds.next(EDS);
+  t.deepEqual(followed.names(), ["a"], "EDS follows the initial CDS response");
+  eds.ack(followed, ["a"]);
+  h.set(
+    snapshot(cluster("a", { connectTimeout: { seconds: 9 } }), endpoints("a", [["10.0.0.1", 80]])),
+    [CDS],
+  );
+  cds.ack(await cds.next(CDS));
+  t.deepEqual((await eds.next(EDS)).names(), ["a"], "and every later CDS response");
+});
