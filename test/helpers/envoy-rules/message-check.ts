@@ -27,6 +27,7 @@ import { checkBytes, checkString } from "./string-rules.js";
 
 const ANY = ".google.protobuf.Any";
 const DURATION = ".google.protobuf.Duration";
+const STRUCT = ".google.protobuf.Struct";
 /** Wrapper types: a scalar rule on such a field applies to the wrapped value when it is set. */
 const WRAPPERS = new Set(
   ["Double", "Float", "Int64", "UInt64", "Int32", "UInt32", "Bool", "String", "Bytes"].map(
@@ -46,6 +47,15 @@ export function checkMessage(sink: Sink, type: protobuf.Type, value: unknown, pa
     return;
   }
   if (type.fullName === ANY) return checkInlineAny(sink, value, path);
+  if (type.fullName === STRUCT && Object.keys(value).some((k) => k !== "fields")) {
+    // Envoy's JSON writes a Struct as plain JSON; protobufjs (and meshpilot's encoder) drop that.
+    sink.violation(
+      path,
+      "type",
+      "a google.protobuf.Struct written as plain JSON encodes as {} (write {fields: {key: {stringValue: …}}})",
+    );
+    return;
+  }
   for (const key of Object.keys(value)) {
     if (value[key] === undefined || type.fields[key]) continue;
     sink.violation(
