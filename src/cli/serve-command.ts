@@ -1,7 +1,8 @@
-// `meshpilot serve`: the control plane process. Today it loads and watches the config
-// directories into the versioned store, reports them on the monitoring address, and runs the
-// xDS server; generating Envoy config from the model is not built yet, so proxies that connect
-// are tracked (syncz) but receive no resources.
+// `meshpilot serve`: the control plane process. It loads and watches the config directories into
+// the versioned store, reports them on the monitoring address, and runs the xDS server, which
+// serves each connected proxy the resources the current mesh model implies for it. Every change
+// to the config rebuilds the model and pushes every connected proxy (the naive pipeline in
+// src/push/snapshot-pipeline.ts).
 
 import type { ConfigObject } from "../registry/config-object.js";
 import { formatIssue } from "../registry/config-issue.js";
@@ -13,6 +14,7 @@ import { resolveServeSettings, type ServeSettings } from "../settings.js";
 import { XdsServer } from "../xds/ads-server.js";
 import { registerXdsDebugRoutes } from "../xds/debug-routes.js";
 import { EMPTY_SNAPSHOT } from "../xds/encoded-resource.js";
+import { SnapshotPipeline } from "../push/snapshot-pipeline.js";
 
 export async function runServe(
   flags: Record<string, string | string[] | boolean | undefined>,
@@ -34,10 +36,22 @@ export async function runServe(
 
   const store = new ConfigStore();
   let ready = false;
+  let pipeline: SnapshotPipeline | undefined;
+  const pushLog = log.child({ component: "push" });
+  const onChange = () => {
+    if (!pipeline) return;
+    const { version, objects } = store.snapshot();
+    pipeline.update(objects, version);
+    pipeline.retainViews(xds.connections().flatMap((c) => (c.proxy ? [c.proxy] : [])));
+    const streams = xds.push("all");
+    pushLog.info({ version, streams }, "config pushed");
+  };
   const source = new YamlDirSource({
     dirs: settings.configDir,
     log: log.child({ component: "yaml-dir-source" }),
-    onBatch: (batch) => applyBatch(store, batch, log),
+    onBatch: (batch) => {
+      if (applyBatch(store, batch, log)) onChange();
+    },
   });
   const monitoring = new MonitoringServer();
   monitoring.route("/ready", "200 once the config has been loaded", () =>
@@ -58,13 +72,18 @@ export async function runServe(
     }),
   );
   const xds = new XdsServer({
-    resolver: () => EMPTY_SNAPSHOT,
+    resolver: (proxy) => (pipeline ? pipeline.resolve(proxy) : EMPTY_SNAPSHOT),
     log: (level, msg, fields) => log[level]({ component: "xds", ...fields }, msg),
   });
   registerXdsDebugRoutes(monitoring, xds);
 
   try {
     await source.start();
+    const initial = store.snapshot();
+    pipeline = new SnapshotPipeline(initial.objects, initial.version, {
+      onError: (err, p) =>
+        pushLog.error({ err, proxy: p.id }, "generating config failed; last good kept"),
+    });
     ready = true;
     const monitoringAddress = await monitoring.listen(
       settings.monitoringAddress ?? "127.0.0.1:15014",
@@ -79,9 +98,6 @@ export async function runServe(
         version: store.version,
       },
       "meshpilot serving",
-    );
-    log.warn(
-      "Envoy config generation is not built yet: connected proxies are tracked but receive no resources",
     );
   } catch (e) {
     log.error({ err: e }, "start failed");
@@ -101,10 +117,11 @@ export async function runServe(
   return 0;
 }
 
-function applyBatch(store: ConfigStore, batch: SourceBatch, log: Logger): void {
+/** Applies a batch to the store; true when something changed. */
+function applyBatch(store: ConfigStore, batch: SourceBatch, log: Logger): boolean {
   for (const issue of batch.issues) log.warn({ issue }, formatIssue(issue));
   const change = store.apply(batch.upserts, batch.deletes);
-  if (isEmptyChangeSet(change)) return;
+  if (isEmptyChangeSet(change)) return false;
   log.info(
     {
       version: change.version,
@@ -114,6 +131,7 @@ function applyBatch(store: ConfigStore, batch: SourceBatch, log: Logger): void {
     },
     "config changed",
   );
+  return true;
 }
 
 /** Flags that name parts not built yet: refused plainly rather than ignored. */

@@ -6,6 +6,7 @@ import type { TranslateContext } from "./context.js";
 import { generateEndpoints } from "./endpoints/index.js";
 import { byName, type GeneratedResource } from "./envoy-message.js";
 import { generateListeners } from "./listeners/index.js";
+import { generateProxyless } from "./proxyless/index.js";
 import { generateRoutes } from "./routes/index.js";
 
 export type ResourceKind = "clusters" | "endpoints" | "listeners" | "routes";
@@ -27,10 +28,14 @@ const GENERATORS: Readonly<Record<ResourceKind, (ctx: TranslateContext) => Gener
 
 export type ProxyResources = Readonly<Record<ResourceKind, readonly GeneratedResource[]>>;
 
-/** Every resource of every kind for one proxy, each list sorted by name. */
+/**
+ * Every resource of every kind for one proxy, each list sorted by name. Proxyless gRPC clients
+ * (kind `proxyless`) get Istio's gRPC output instead of the Envoy sidecar's.
+ */
 export function generateAll(ctx: TranslateContext): ProxyResources {
   const out = {} as Record<ResourceKind, GeneratedResource[]>;
+  const proxyless = ctx.proxy.kind === "proxyless" ? generateProxyless(ctx) : undefined;
   for (const kind of Object.keys(GENERATORS) as ResourceKind[])
-    out[kind] = GENERATORS[kind](ctx).sort(byName);
+    out[kind] = (proxyless ? proxyless[kind] : GENERATORS[kind](ctx)).sort(byName);
   return out;
 }

@@ -1,0 +1,77 @@
+// The naive push pipeline: one mesh model per config version, rebuilt whole on every change, and
+// each connected proxy's snapshot built on demand and cached per (model version, proxy view).
+// Proxies with equal views share one snapshot; equal resources across views share their bytes
+// through the ResourceEncoder. A later pipeline (actors, debounce, dependency index, compute
+// workers) replaces this class behind the same two calls: resolve(proxy) and update(objects).
+
+import type { ConfigObject } from "../registry/config-object.js";
+import { buildMeshModel, type MeshModel } from "../registry/mesh/mesh-model.js";
+import type { MeshModelOptions } from "../registry/mesh/types.js";
+import type { ResourceSnapshot } from "../xds/encoded-resource.js";
+import type { Proxy } from "../xds/proxy-identity.js";
+import { buildProxySnapshot } from "./proxy-snapshot.js";
+import { proxyViewKey, proxyViewOf } from "./proxy-view.js";
+import { ResourceEncoder } from "./resource-encoder.js";
+
+export interface SnapshotPipelineOptions {
+  readonly modelOptions?: MeshModelOptions;
+  /** Called when a proxy's config cannot be generated (it keeps its last good snapshot). */
+  readonly onError?: (err: Error, proxy: Proxy) => void;
+}
+
+export class SnapshotPipeline {
+  readonly encoder = new ResourceEncoder();
+  private model: MeshModel;
+  private modelVersion: number;
+  private readonly byView = new Map<string, ResourceSnapshot>();
+  private readonly lastGood = new Map<string, ResourceSnapshot>();
+
+  constructor(
+    objects: readonly ConfigObject[],
+    version: number,
+    private readonly options: SnapshotPipelineOptions = {},
+  ) {
+    this.model = buildMeshModel(objects, options.modelOptions);
+    this.modelVersion = version;
+  }
+
+  /** The config version the current model was built from. */
+  get version(): number {
+    return this.modelVersion;
+  }
+
+  get currentModel(): MeshModel {
+    return this.model;
+  }
+
+  /** A new config version: rebuild the model; snapshots are rebuilt when next asked for. */
+  update(objects: readonly ConfigObject[], version: number): void {
+    this.model = buildMeshModel(objects, this.options.modelOptions);
+    this.modelVersion = version;
+    this.byView.clear();
+    this.encoder.nextGeneration();
+  }
+
+  /** The snapshot of a proxy for the current model (the XdsServer's resolver). */
+  resolve(proxy: Proxy): ResourceSnapshot {
+    const view = proxyViewOf(proxy);
+    const key = proxyViewKey(view);
+    let snapshot = this.byView.get(key);
+    if (snapshot) return snapshot;
+    try {
+      snapshot = buildProxySnapshot(this.model, view, this.encoder);
+      this.lastGood.set(key, snapshot);
+    } catch (e) {
+      this.options.onError?.(e as Error, proxy);
+      snapshot = this.lastGood.get(key) ?? { get: () => undefined };
+    }
+    this.byView.set(key, snapshot);
+    return snapshot;
+  }
+
+  /** Forgets views no connected proxy has (call with the views still connected). */
+  retainViews(connected: Iterable<Proxy>): void {
+    const keep = new Set([...connected].map((p) => proxyViewKey(proxyViewOf(p))));
+    for (const k of this.lastGood.keys()) if (!keep.has(k)) this.lastGood.delete(k);
+  }
+}
