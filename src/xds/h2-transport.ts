@@ -66,6 +66,7 @@ class H2Call implements XdsCall {
     }
   }
 
+  /** Makes the first pending chunk at least `n` bytes long (pendingBytes >= n) and returns it. */
   private peek(n: number): Buffer {
     const first = this.pending[0] as Buffer;
     if (first.length >= n) return first;
@@ -75,10 +76,11 @@ class H2Call implements XdsCall {
   }
 
   private take(n: number): Buffer {
-    const all = this.peek(n);
-    this.pending = all.length > n ? [all.subarray(n)] : [];
+    const first = this.peek(n);
+    if (first.length > n) this.pending[0] = first.subarray(n);
+    else this.pending.shift();
     this.pendingBytes -= n;
-    return all.subarray(0, n);
+    return first.subarray(0, n);
   }
 
   onMessage(listener: (msg: unknown) => void): void {

@@ -3,6 +3,7 @@
 
 import test from "ava";
 import * as http2 from "node:http2";
+import { encodeMessage } from "../../src/xds/protos.js";
 import { TypeUrl } from "../../src/xds/type-urls.js";
 import { Harness } from "./helpers/harness.js";
 import { cluster, snapshot } from "./helpers/resources.js";
@@ -58,4 +59,47 @@ test("streams receiving the same response share one framed buffer", async (t) =>
   const got = await Promise.all(clients.map((c) => c.next(TypeUrl.Cluster)));
   t.is(new Set(got.map((r) => r.nonce)).size, 1, "one body, one nonce, written to every stream");
   t.deepEqual(got[0]?.names(), ["a", "b"]);
+});
+
+test("messages split across DATA frames, or several in one, are all decoded", async (t) => {
+  const h = await Harness.start({ transport: "http2" });
+  t.teardown(() => h.close());
+  h.current = snapshot(cluster("a"));
+  const frame = (m: Uint8Array): Buffer => {
+    const b = Buffer.alloc(5 + m.length);
+    b.writeUInt32BE(m.length, 1);
+    Buffer.from(m).copy(b, 5);
+    return b;
+  };
+  const node = { id: "sidecar~10.0.0.1~app-1.default~default.svc.cluster.local" };
+  const cds = frame(
+    encodeMessage("envoy.service.discovery.v3.DiscoveryRequest", {
+      node,
+      typeUrl: TypeUrl.Cluster,
+    }),
+  );
+  const lds = frame(
+    encodeMessage("envoy.service.discovery.v3.DiscoveryRequest", { typeUrl: TypeUrl.Listener }),
+  );
+  const session = http2.connect(`http://${h.address}`);
+  t.teardown(() => session.close());
+  const req = session.request({
+    ":method": "POST",
+    ":path": "/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources",
+    "content-type": "application/grpc",
+  });
+  const seen = new Set<string>();
+  const both = new Promise<void>((resolve) =>
+    h.server.on("request", (e: { typeUrl: string }) => {
+      seen.add(e.typeUrl);
+      if (seen.size === 2) resolve();
+    }),
+  );
+  // One write holding the first message and 3 bytes of the second, then the rest in two writes.
+  req.write(Buffer.concat([cds, lds.subarray(0, 3)]));
+  req.write(lds.subarray(3, 9));
+  req.write(lds.subarray(9));
+  await both;
+  t.deepEqual([...seen].sort(), [TypeUrl.Cluster, TypeUrl.Listener].sort());
+  req.close();
 });
