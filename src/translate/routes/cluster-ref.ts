@@ -11,26 +11,33 @@
 import { resolveShortName } from "../../registry/mesh/hosts.js";
 import type { MeshService } from "../../registry/mesh/types.js";
 import { isVisibleTo } from "../../registry/mesh/visibility.js";
+import {
+  BLACKHOLE_CLUSTER,
+  outboundClusterName,
+  PASSTHROUGH_CLUSTER,
+  parseClusterName,
+} from "../clusters/names.js";
+import { outboundPlans } from "../clusters/plan.js";
 import type { TranslateContext } from "../context.js";
 import type { Destination } from "./istio-types.js";
 
-export const BLACKHOLE_CLUSTER = "BlackHoleCluster";
-export const PASSTHROUGH_CLUSTER = "PassthroughCluster";
-
-/** `outbound|PORT|SUBSET|HOST` (the clusters generator names outbound clusters the same way). */
-export function outboundClusterName(port: number, subset: string, host: string): string {
-  return `outbound|${port}|${subset}|${host}`;
-}
+export { BLACKHOLE_CLUSTER, PASSTHROUGH_CLUSTER, outboundClusterName };
 
 /** The parts of an outbound cluster name, or undefined for any other name. */
 export function parseOutboundClusterName(
   name: string,
 ): { port: number; subset: string; host: string } | undefined {
-  const parts = name.split("|");
-  if (parts.length !== 4 || parts[0] !== "outbound") return undefined;
-  const port = Number(parts[1]);
-  if (!Number.isInteger(port) || port <= 0) return undefined;
-  return { port, subset: parts[2]!, host: parts[3]! };
+  const parsed = parseClusterName(name);
+  return parsed?.direction === "outbound" ? parsed : undefined;
+}
+
+/** The outbound cluster names CDS sends the proxy (from the clusters generator's plan). */
+const sentClusters = new WeakMap<TranslateContext, ReadonlySet<string>>();
+
+function sentClusterNames(ctx: TranslateContext): ReadonlySet<string> {
+  let names = sentClusters.get(ctx);
+  if (!names) sentClusters.set(ctx, (names = new Set(outboundPlans(ctx).map((p) => p.name))));
+  return names;
 }
 
 /** The service a destination host means for this proxy (undefined when it knows none). */
@@ -48,17 +55,15 @@ export function destinationService(
   return candidates.find((s) => s.namespace === vsNamespace) ?? inScope ?? candidates[0];
 }
 
-/** True when the proxy's CDS holds `outbound|port|subset|service` (same rule as the clusters). */
+/** True when the proxy's CDS holds `outbound|port|subset|service`. */
 export function clusterSent(
   ctx: TranslateContext,
   service: MeshService | undefined,
   port: number,
   subset: string,
 ): boolean {
-  if (!service || !service.ports.some((p) => p.port === port)) return false;
-  if (subset === "") return true;
-  const rule = ctx.model.destinationRuleFor(ctx.proxy, service.hostname);
-  return (rule?.spec.subsets ?? []).some((s) => s.name === subset);
+  if (!service) return false;
+  return sentClusterNames(ctx).has(outboundClusterName(port, subset, service.hostname));
 }
 
 export interface ResolvedDestination {
