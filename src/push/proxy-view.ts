@@ -1,13 +1,15 @@
 // The xDS layer's Proxy (parsed from the node id and metadata) as the mesh model sees it. Kept in
 // push/ so that src/xds/ stays ignorant of the registry: kind from the node id type, or
 // `proxyless` for GENERATOR=grpc (already decided by parseProxy); namespace = NAMESPACE (else the
-// node id's); labels = LABELS; ips = INSTANCE_IPS (else the node id IP); CLUSTER_ID, NETWORK and
-// SERVICE_ACCOUNT when given.
+// node id's); labels = LABELS; ips = INSTANCE_IPS (else the node id IP); CLUSTER_ID, NETWORK,
+// SERVICE_ACCOUNT and the node's locality (`region/zone/subzone`) when given.
 
 import type { ProxyView } from "../registry/mesh/types.js";
 import type { Proxy } from "../xds/proxy-identity.js";
 
 export function proxyViewOf(proxy: Proxy): ProxyView {
+  const { region, zone, subZone } = proxy.locality;
+  const locality = region || zone || subZone ? `${region}/${zone}/${subZone}` : "";
   return {
     kind: proxy.kind,
     namespace: proxy.namespace,
@@ -16,6 +18,7 @@ export function proxyViewOf(proxy: Proxy): ProxyView {
     ...(proxy.clusterId ? { clusterId: proxy.clusterId } : {}),
     ...(proxy.network ? { network: proxy.network } : {}),
     ...(proxy.serviceAccount ? { serviceAccount: proxy.serviceAccount } : {}),
+    ...(locality ? { locality } : {}),
   };
 }
 
@@ -35,5 +38,6 @@ export function proxyViewKey(view: ProxyView): string {
     view.clusterId ?? "",
     view.network ?? "",
     view.serviceAccount ?? "",
+    view.locality ?? "",
   ]);
 }

@@ -1,7 +1,8 @@
 // Istio's proxyless gRPC output (its `grpc` generator) for clients that connect with
 // GENERATOR=grpc: API listeners `HOST:PORT` so `xds:///HOST:PORT` resolves, route configs
-// `FQDN:PORT`, EDS clusters and their endpoints. gRPC requests listeners, routes and clusters by
-// name; the server answers from these sets.
+// `FQDN:PORT` with the sidecar's virtual hosts (routes generator), EDS clusters over the clusters
+// generator's plans, and the endpoints generator's assignments for them. gRPC requests listeners,
+// routes and clusters by name; the server answers from these sets.
 
 import type { TranslateContext } from "../context.js";
 import type { GeneratedResource } from "../envoy-message.js";
@@ -24,9 +25,10 @@ function unique(list: GeneratedResource[]): GeneratedResource[] {
 }
 
 export function generateProxyless(ctx: TranslateContext): ProxylessResources {
+  const clusters = unique(proxylessClusters(ctx));
   return {
-    clusters: unique(proxylessClusters(ctx)),
-    endpoints: unique(proxylessEndpoints(ctx)),
+    clusters,
+    endpoints: unique(proxylessEndpoints(ctx, clusters)),
     listeners: unique(proxylessListeners(ctx)),
     routes: unique(proxylessRouteConfigs(ctx)),
   };

@@ -1,11 +1,8 @@
 // Names of proxyless gRPC resources, as Istio's grpcgen spells them: listeners `HOST:PORT` (the
-// target of `xds:///HOST:PORT`), route configs `FQDN:PORT`, clusters `outbound|PORT|SUBSET|FQDN`.
+// target of `xds:///HOST:PORT`) and route configs `FQDN:PORT`; clusters are named as for sidecars
+// (clusters/names.ts).
 
 import type { MeshService } from "../../registry/mesh/types.js";
-
-export function clusterName(port: number, subset: string, host: string): string {
-  return `outbound|${port}|${subset}|${host}`;
-}
 
 export function hostPort(host: string, port: number): string {
   return host.includes(":") && !host.startsWith("[") ? `[${host}]:${port}` : `${host}:${port}`;
@@ -30,37 +27,4 @@ export function listenerHosts(service: MeshService, dnsDomain: string): string[]
   const [ns] = dnsDomain.split(".");
   hosts.push(short, `${short}.${ns}`, `${short}.${ns}.svc`);
   return hosts.sort();
-}
-
-/**
- * Domains of a service's virtual host for a client in `dnsDomain`: the FQDN, the shorter names
- * that share the client's DNS domain, and the service addresses, each with and without the port.
- */
-export function virtualHostDomains(
-  service: MeshService,
-  port: number,
-  dnsDomain: string,
-): string[] {
-  const names = [service.hostname, ...alternateNames(service.hostname, dnsDomain)];
-  for (const a of service.addresses) if (a !== "0.0.0.0") names.push(a);
-  return names.flatMap((n) => [n, hostPort(n, port)]);
-}
-
-/** `foo.ns.svc.cluster.local` seen from `ns.svc.cluster.local`: foo, foo.ns, foo.ns.svc, ... */
-function alternateNames(hostname: string, dnsDomain: string): string[] {
-  const h = hostname.split(".");
-  const d = dnsDomain.split(".");
-  let shared = 0;
-  while (
-    shared < Math.min(h.length - 1, d.length) &&
-    h[h.length - 1 - shared] === d[d.length - 1 - shared]
-  )
-    shared++;
-  if (shared === 0) return [];
-  const unique = h.slice(0, h.length - shared).join(".");
-  const sharedParts = h.slice(h.length - shared);
-  const out = [unique];
-  for (let n = 1; n < sharedParts.length; n++)
-    out.push([unique, ...sharedParts.slice(0, n)].join("."));
-  return out;
 }
