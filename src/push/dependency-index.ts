@@ -14,7 +14,8 @@
 //                   (any namespace), and the scopes of its own namespace (workloadSelector rules).
 //   Sidecar         non-gateway scopes of its namespace (every one if in the root namespace): it
 //                   may now be the one that applies. Gateways never take a Sidecar.
-//   Gateway, Ingress every gateway (router) scope.
+//   Gateway, Ingress every gateway (router) scope; so does any VirtualService change, since gateways
+//                   read the VirtualServices bound to them and a scope's dependencies do not list those.
 //   AuthorizationPolicy, RequestAuthentication, Secret: scopes of its namespace; every scope if in
 //                   the root namespace.
 //   PeerAuthentication, mesh-wide kinds, any other kind, or configKeys "all": every scope.
@@ -165,6 +166,8 @@ export class DependencyIndex<S = string> {
         }
         return;
       case "VirtualService":
+        // Gateways also read VirtualServices bound to them, which SidecarScope does not list.
+        for (const s of this.routers) out.add(s);
         if (reach) this.addEntrants(reach, true, out);
         return;
       case "DestinationRule":

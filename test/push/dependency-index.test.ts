@@ -309,3 +309,19 @@ test("recomputed scopes replace their dependencies; removed scopes are forgotten
   t.false(index.scopesDependingOn("Service/c/ratings").has("c"));
   t.is(index.size, 3);
 });
+
+test("a gateway-bound VirtualService reaches gateways, also when deleted", (t) => {
+  const { change, objectNamed } = setup();
+  const added = change(`
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: edge, namespace: c}
+spec:
+  hosts: [www.example.com]
+  gateways: [istio-system/ingress]
+  http: [{route: [{destination: {host: ratings.c.svc.cluster.local}}]}]
+`);
+  t.true(added.scopes.includes("gw"));
+  const deleted = change("", [objectNamed("edge")]);
+  t.deepEqual(deleted.scopes, ["gw"]);
+});
