@@ -10,7 +10,11 @@ import type { IndexedGateway } from "../../registry/mesh/gateways.js";
 import { isHttpProtocol, parseProtocol } from "../../registry/mesh/protocol.js";
 import type { Protocol } from "../../registry/mesh/types.js";
 import type { TranslateContext } from "../context.js";
+import { gatewayRouteName } from "../routes/gateway-routes.js";
+import { WILDCARD_IPV4 } from "./names.js";
 import type { ServerTls } from "./tls-context.js";
+
+type GatewayServerSpec = NonNullable<IndexedGateway["spec"]["servers"]>[number];
 
 export interface GatewayServer {
   readonly port?: { readonly number?: number; readonly name?: string; readonly protocol?: string };
@@ -31,24 +35,12 @@ export interface MergedServer {
 }
 
 export interface MergedPort {
+  /** The address the listener binds: the server's `bind`, else 0.0.0.0. */
+  readonly bind: string;
   /** The port the listener binds (the gateway Service's targetPort). */
   readonly listenerPort: number;
   readonly protocol: Protocol;
   readonly servers: MergedServer[];
-}
-
-/** The RDS route of the HTTP servers of a port, named by the Gateway server port (`http.80`). */
-export function gatewayHttpRouteName(serverPort: number): string {
-  return `http.${serverPort}`;
-}
-
-/** `https.PORT.PORTNAME.GATEWAY.NAMESPACE` for a TLS-terminating HTTPS server. */
-export function gatewayHttpsRouteName(
-  serverPort: number,
-  portName: string,
-  gw: IndexedGateway,
-): string {
-  return `https.${serverPort}.${portName}.${gw.name.split("/")[1]}.${gw.namespace}`;
 }
 
 export function isPassthrough(tls: ServerTls | undefined): boolean {
@@ -74,21 +66,19 @@ function listenerPortFor(ctx: TranslateContext, serverPort: number): number {
 }
 
 export function mergeGatewayServers(ctx: TranslateContext): MergedPort[] {
-  const ports = new Map<number, MergedPort>();
-  const sniTaken = new Map<number, Set<string>>();
+  const ports = new Map<string, MergedPort>();
+  const sniTaken = new Map<string, Set<string>>();
   for (const gw of ctx.model.gatewaysForProxy(ctx.proxy)) {
     for (const server of (gw.spec.servers ?? []) as GatewayServer[]) {
       const number = server.port?.number;
       if (!number) continue;
       const protocol = parseProtocol(server.port?.protocol);
       const listenerPort = listenerPortFor(ctx, number);
+      const bind = server.bind || WILDCARD_IPV4;
+      const key = `${bind}:${listenerPort}`;
       const sniHosts = sniHostsOf(server);
-      const terminatesHttps = protocol === "HTTPS" && server.tls && !isPassthrough(server.tls);
-      const routeName = isHttpProtocol(protocol)
-        ? gatewayHttpRouteName(number)
-        : terminatesHttps
-          ? gatewayHttpsRouteName(number, server.port?.name ?? "", gw)
-          : undefined;
+      // Shared with the routes generator, so LDS and RDS agree on the name.
+      const routeName = gatewayRouteName(server as GatewayServerSpec, gw);
       const merged: MergedServer = {
         gateway: gw,
         server,
@@ -96,10 +86,10 @@ export function mergeGatewayServers(ctx: TranslateContext): MergedPort[] {
         sniHosts,
         ...(routeName ? { routeName } : {}),
       };
-      const existing = ports.get(listenerPort);
+      const existing = ports.get(key);
       if (!existing) {
-        ports.set(listenerPort, { listenerPort, protocol, servers: [merged] });
-        if (server.tls) sniTaken.set(listenerPort, new Set(sniHosts));
+        ports.set(key, { bind, listenerPort, protocol, servers: [merged] });
+        if (server.tls) sniTaken.set(key, new Set(sniHosts));
         continue;
       }
       if (isHttpProtocol(existing.protocol)) {
@@ -108,12 +98,14 @@ export function mergeGatewayServers(ctx: TranslateContext): MergedPort[] {
       }
       const tlsish = (p: Protocol) => p === "HTTPS" || p === "TLS";
       if (!tlsish(existing.protocol) || !tlsish(protocol) || !server.tls) continue;
-      const taken = sniTaken.get(listenerPort) ?? new Set<string>();
+      const taken = sniTaken.get(key) ?? new Set<string>();
       if (sniHosts.some((h) => taken.has(h))) continue;
       for (const h of sniHosts) taken.add(h);
-      sniTaken.set(listenerPort, taken);
+      sniTaken.set(key, taken);
       existing.servers.push(merged);
     }
   }
-  return [...ports.values()].sort((a, b) => a.listenerPort - b.listenerPort);
+  return [...ports.values()].sort(
+    (a, b) => a.listenerPort - b.listenerPort || (a.bind < b.bind ? -1 : a.bind > b.bind ? 1 : 0),
+  );
 }

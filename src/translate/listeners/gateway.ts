@@ -26,7 +26,7 @@ import {
   type MergedServer,
 } from "./gateway-merge.js";
 import { l4RouteFilters, type L4Match, type L4Route } from "./l4-routes.js";
-import { listenerName, outboundSniName, WILDCARD_IPV4 } from "./names.js";
+import { listenerName, outboundSniName } from "./names.js";
 import { gatewayServerContext } from "./tls-context.js";
 
 function gatewayHcm(statPrefix: string, rds: string): EnvoyMessage {
@@ -132,8 +132,7 @@ function serverChains(
 ): FilterChainOpts[] {
   const tls = s.server.tls;
   if (s.protocol === "HTTPS" && tls && !isPassthrough(tls)) {
-    const statPrefix =
-      s.server.name || `outbound_${listenerName(WILDCARD_IPV4, port.listenerPort)}`;
+    const statPrefix = s.server.name || `outbound_${listenerName(port.bind, port.listenerPort)}`;
     return [
       {
         sniHosts: s.sniHosts,
@@ -154,7 +153,7 @@ function serverChains(
 function portChains(ctx: TranslateContext, port: MergedPort): FilterChainOpts[] {
   const first = port.servers[0]!;
   if (first.routeName?.startsWith("http.")) {
-    const statPrefix = `outbound_${listenerName(WILDCARD_IPV4, port.listenerPort)}`;
+    const statPrefix = `outbound_${listenerName(port.bind, port.listenerPort)}`;
     return [{ filters: [gatewayHcm(statPrefix, first.routeName)] }];
   }
   const taken = new Set<string>();
@@ -167,8 +166,8 @@ export function gatewayListeners(ctx: TranslateContext): EnvoyMessage[] {
     const chains = portChains(ctx, port);
     if (chains.length === 0) continue;
     out.push({
-      name: listenerName(WILDCARD_IPV4, port.listenerPort),
-      address: socketAddress(WILDCARD_IPV4, port.listenerPort),
+      name: listenerName(port.bind, port.listenerPort),
+      address: socketAddress(port.bind, port.listenerPort),
       filterChains: chains.map((c) => filterChain(c, true)),
       ...(needsTlsInspector(chains) ? { listenerFilters: [tlsInspector()] } : {}),
       listenerFiltersTimeout: ZERO_DURATION,

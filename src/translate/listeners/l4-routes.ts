@@ -2,19 +2,16 @@
 // tcp_proxy to its cluster (stat prefix = cluster name); several: weighted clusters (stat prefix
 // `<vs name>.<vs namespace>`), weight-0 destinations left out, as Istio does.
 //
-// Local minimal version: the routes generator owns destination resolution; switch to its exported
-// resolver once it is committed. Same rules: Istio's GetDestinationCluster port choice, and a
-// destination whose cluster the proxy is not sent (unknown host or port, undefined subset) names
-// BlackHoleCluster instead of dangling.
+// Destinations resolve with the routes generator's resolveDestination, so a tcp_proxy and an HTTP
+// route name the same cluster for the same destination (and a cluster the proxy is not sent
+// becomes BlackHoleCluster). The filter chain logic (which routes and matches apply) stays here:
+// it follows Istio's listener builder, not RDS.
 
-import { resolveShortName } from "../../registry/mesh/hosts.js";
 import { selectorMatches } from "../../registry/mesh/labels.js";
-import type { MeshService } from "../../registry/mesh/types.js";
-import { isVisibleTo } from "../../registry/mesh/visibility.js";
 import type { TranslateContext } from "../context.js";
 import type { EnvoyMessage } from "../envoy-message.js";
 import { tcpProxyFilter, type WeightedCluster } from "./filters.js";
-import { BLACKHOLE_CLUSTER, outboundClusterName } from "./names.js";
+import { resolveDestination } from "../routes/cluster-ref.js";
 
 export interface L4Destination {
   readonly host?: string;
@@ -39,38 +36,14 @@ export interface L4Route {
   readonly route?: readonly L4RouteDestination[];
 }
 
-function serviceFor(
-  ctx: TranslateContext,
-  host: string,
-  vsNamespace: string,
-): MeshService | undefined {
-  const inScope = ctx.scope.services.find((s) => s.hostname === host);
-  if (ctx.proxy.kind !== "router") return inScope;
-  const candidates = ctx.model.registry
-    .servicesWithHost(host)
-    .filter((s) => isVisibleTo(s.exportTo, ctx.proxy.namespace));
-  return candidates.find((s) => s.namespace === vsNamespace) ?? inScope ?? candidates[0];
-}
-
-/** The cluster a route destination names, for a listener on `listenPort`. */
+/** The cluster a route destination names, for a listener on `listenPort` (as RDS resolves it). */
 export function destinationCluster(
   ctx: TranslateContext,
   d: L4Destination,
   vsNamespace: string,
   listenPort: number,
 ): string {
-  const host = resolveShortName(d.host ?? "", vsNamespace, ctx.model.domainSuffix);
-  const service = serviceFor(ctx, host, vsNamespace);
-  let port = listenPort;
-  if (d.port?.number) port = d.port.number;
-  else if (service?.ports.length === 1) port = service.ports[0]!.port;
-  const subset = d.subset ?? "";
-  if (!service || !service.ports.some((p) => p.port === port)) return BLACKHOLE_CLUSTER;
-  if (subset !== "") {
-    const rule = ctx.model.destinationRuleFor(ctx.proxy, service.hostname);
-    if (!(rule?.spec.subsets ?? []).some((s) => s.name === subset)) return BLACKHOLE_CLUSTER;
-  }
-  return outboundClusterName(port, subset, host);
+  return resolveDestination(ctx, d, vsNamespace, listenPort).cluster;
 }
 
 /** The tcp_proxy for a route's destinations. */
