@@ -153,7 +153,8 @@ function toClusters(
   const c = clusters[split.indexOf(picked)]!;
   r.cluster = c.name;
   r.endpoints = c.endpoints;
+  const outcome = r.filter === "tcp" ? "connection closed" : "503";
   if (c.endpoints.length === 0)
-    return { ...r, failure: `cluster ${c.name} has no endpoints → 503` };
+    return { ...r, failure: `cluster ${c.name} has no endpoints → ${outcome}` };
   return r;
 }
