@@ -87,3 +87,27 @@ test("a prefix / or regex .* match with nothing else is a catch-all", (t) => {
   t.true(isCatchAllMatch(translateRouteMatch({ uri: { regex: ".*" } })));
   t.false(isCatchAllMatch(translateRouteMatch({ uri: { prefix: "/a" } })));
 });
+
+test("@request.auth.claims headers match JWT claims through dynamic metadata", (t) => {
+  const m = translateRouteMatch({
+    headers: { "@request.auth.claims.groups": { exact: "admin" }, "x-a": { exact: "1" } },
+    withoutHeaders: { "@request.auth.claims[org][id]": { prefix: "test" } },
+  });
+  t.deepEqual(m.headers, [{ name: "x-a", stringMatch: { exact: "1" } }]);
+  const admin = { stringMatch: { exact: "admin" } };
+  const test_ = { stringMatch: { prefix: "test" } };
+  t.deepEqual(m.dynamicMetadata, [
+    {
+      filter: "envoy.filters.http.jwt_authn",
+      path: [{ key: "payload" }, { key: "groups" }],
+      value: { orMatch: { valueMatchers: [{ listMatch: { oneOf: admin } }, admin] } },
+    },
+    {
+      filter: "envoy.filters.http.jwt_authn",
+      path: [{ key: "payload" }, { key: "org" }, { key: "id" }],
+      value: { orMatch: { valueMatchers: [{ listMatch: { oneOf: test_ } }, test_] } },
+      invert: true,
+    },
+  ]);
+  t.false(isCatchAllMatch(translateRouteMatch({ headers: { "@request.auth.claims.a": {} } })));
+});

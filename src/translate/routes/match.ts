@@ -2,7 +2,9 @@
 // specifier, headers and withoutHeaders to header matchers (sorted by name), then method,
 // authority and scheme as the `:method`, `:authority`, `:scheme` pseudo-headers, query parameters
 // (sorted by name here; Istio's map order is random), and `caseSensitive` from ignoreUriCase.
-// A StringMatch with no kind, or the regex `*`, means "present".
+// A StringMatch with no kind, or the regex `*`, means "present". A header named
+// `@request.auth.claims.a.b` (or `@request.auth.claims[a][b]`) matches a claim of the request's
+// validated JWT instead: a dynamic metadata matcher on the jwt_authn filter's `payload`.
 
 import type { EnvoyMessage } from "../envoy-message.js";
 import type { HTTPMatchRequest, StringMatch } from "./istio-types.js";
@@ -36,6 +38,30 @@ function queryParameterMatcher(name: string, m: StringMatch | undefined): EnvoyM
 const byName = (a: { readonly [k: string]: unknown }, b: { readonly [k: string]: unknown }) =>
   String(a.name) < String(b.name) ? -1 : String(a.name) > String(b.name) ? 1 : 0;
 
+const JWT_CLAIMS = "@request.auth.claims";
+
+/** The claim path a `@request.auth.claims…` header names, or undefined for other headers. */
+export function routingClaim(header: string): string[] | undefined {
+  if (!header.toLowerCase().startsWith(JWT_CLAIMS)) return undefined;
+  const rest = header.slice(JWT_CLAIMS.length);
+  if (rest.startsWith(".") && rest.length > 1) return rest.slice(1).split(".");
+  if (rest.startsWith("[") && rest.endsWith("]") && rest.length > 2)
+    return rest.slice(1, -1).split("][");
+  return undefined;
+}
+
+/** Istio's metadata matcher for a JWT claim: the claim is the value, or one of a list. */
+function claimMatcher(claims: string[], m: StringMatch | undefined, invert: boolean): EnvoyMessage {
+  const sm = isPresenceMatch(m) ? undefined : stringMatcher(m);
+  const value = sm ? { stringMatch: sm } : { presentMatch: true };
+  return {
+    filter: "envoy.filters.http.jwt_authn",
+    path: ["payload", ...claims].map((key) => ({ key })),
+    value: { orMatch: { valueMatchers: [{ listMatch: { oneOf: value } }, value] } },
+    ...(invert ? { invert: true } : {}),
+  };
+}
+
 /** The RouteMatch for one match block; `prefix: /` when there is none. */
 export function translateRouteMatch(match: HTTPMatchRequest | undefined): EnvoyMessage {
   if (!match) return { prefix: "/" };
@@ -48,8 +74,18 @@ export function translateRouteMatch(match: HTTPMatchRequest | undefined): EnvoyM
   out.caseSensitive = { value: match.ignoreUriCase !== true };
 
   const headers: Record<string, unknown>[] = [];
-  for (const [name, m] of Object.entries(match.headers ?? {})) headers.push(headerMatcher(name, m));
+  const metadata: EnvoyMessage[] = [];
+  for (const [name, m] of Object.entries(match.headers ?? {})) {
+    const claims = routingClaim(name);
+    if (claims) metadata.push(claimMatcher(claims, m, false));
+    else headers.push(headerMatcher(name, m));
+  }
   for (const [name, m] of Object.entries(match.withoutHeaders ?? {})) {
+    const claims = routingClaim(name);
+    if (claims) {
+      metadata.push(claimMatcher(claims, m, true));
+      continue;
+    }
     const h = headerMatcher(name, m);
     h.invertMatch = true;
     // treat_missing_header_as_empty cannot be combined with present_match.
@@ -66,6 +102,7 @@ export function translateRouteMatch(match: HTTPMatchRequest | undefined): EnvoyM
     .map(([name, m]) => queryParameterMatcher(name, m))
     .sort(byName);
   if (query.length > 0) out.queryParameters = query;
+  if (metadata.length > 0) out.dynamicMetadata = metadata;
   return out;
 }
 
