@@ -257,3 +257,21 @@ spec:
   );
   t.deepEqual(action(route!).hashPolicy, [{ header: { headerName: "x-user" } }]);
 });
+
+test("meshConfig defaultHttpRetryPolicy replaces Istio's default on every route", (t) => {
+  const mesh = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: istio, namespace: istio-system}
+data:
+  mesh: |
+    defaultHttpRetryPolicy: {attempts: 4, retryOn: "5xx"}
+---
+`;
+  const [route] = routesOf(
+    virtualHost(
+      routeConfig(contextFor(REVIEWS + mesh), "9080"),
+      "reviews.default.svc.cluster.local:9080",
+    ),
+  );
+  t.like(action(route!).retryPolicy, { retryOn: "5xx", numRetries: { value: 4 } });
+});
