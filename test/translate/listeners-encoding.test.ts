@@ -1,12 +1,13 @@
-// Every listener of every golden scenario encodes as envoy.config.listener.v3.Listener and decodes
+// Every listener of every golden scenario encodes as envoy.config.listener.v3.Listener, decodes
 // back to the same message (so no field was misspelt: protobufjs drops unknown fields silently),
-// and generation is deterministic.
+// satisfies the protoc-gen-validate rules Envoy enforces, and is generated deterministically.
 
 import test from "ava";
 import { isDeepStrictEqual } from "node:util";
 import { translateContext } from "../../src/translate/context.js";
 import { generateListeners } from "../../src/translate/listeners/index.js";
 import { decodeEnvoyMessage, encodeEnvoyMessage } from "../../src/xds/envoy-json.js";
+import { checkEnvoyMessage, formatViolation, violationsOf } from "../helpers/envoy-rules/index.js";
 import { loadScenario, scenarioNames } from "../helpers/scenario.js";
 
 const LISTENER = "type.googleapis.com/envoy.config.listener.v3.Listener";
@@ -40,6 +41,8 @@ for (const name of await scenarioNames()) {
           isDeepStrictEqual(prune(back), prune(JSON.parse(JSON.stringify(l.message)))),
           `${name}/${proxy.name}/${l.name} does not round-trip`,
         );
+        const violations = violationsOf(checkEnvoyMessage(LISTENER, l.message));
+        t.deepEqual(violations.map(formatViolation), [], `${name}/${proxy.name}/${l.name}`);
       }
     }
   });

@@ -176,3 +176,35 @@ test("a TCP server without a bound VirtualService gets no listener", (t) => {
   );
   t.deepEqual([...ls.keys()], []);
 });
+
+test("AUTO_PASSTHROUGH: one SNI chain per service port and subset, to the SNI-DNAT cluster", (t) => {
+  const yaml = `
+apiVersion: v1
+kind: Service
+metadata: {name: reviews, namespace: default}
+spec:
+  clusterIP: 10.96.9.1
+  selector: {app: reviews}
+  ports: [{name: http, port: 9080}]
+---
+apiVersion: networking.istio.io/v1alpha3
+kind: DestinationRule
+metadata: {name: reviews, namespace: default}
+spec:
+  host: reviews
+  subsets: [{name: v1, labels: {version: v1}}]
+${gateway("cross-network", "2024-01-01T00:00:00Z", "[{port: {number: 15443, name: tls, protocol: TLS}, hosts: ['*.local'], tls: {mode: AUTO_PASSTHROUGH}}]")}`;
+  const l = listenersOf(modelFromYaml(yaml), router({ istio: "ingressgateway" })).get(
+    "0.0.0.0_15443",
+  )!;
+  const cs = chains(l);
+  t.deepEqual(
+    cs.map((c) => (c.filterChainMatch as { serverNames: string[] }).serverNames[0]),
+    [
+      "outbound_.9080_._.reviews.default.svc.cluster.local",
+      "outbound_.9080_.v1_.reviews.default.svc.cluster.local",
+    ],
+  );
+  t.is(terminal(cs[0]!).cluster, "outbound_.9080_._.reviews.default.svc.cluster.local");
+  t.is(cs[0]!.transportSocket, undefined, "passthrough: the gateway does not terminate TLS");
+});

@@ -1,9 +1,15 @@
 // Names Istio gives listeners, filter chains and the clusters listeners point at. Envoy config is
 // read by people with `istioctl proxy-config`, so the names must be Istio's.
 
-export const PASSTHROUGH_CLUSTER = "PassthroughCluster";
-export const BLACKHOLE_CLUSTER = "BlackHoleCluster";
-export const INBOUND_PASSTHROUGH_CLUSTER = "InboundPassthroughCluster";
+// Cluster names are the clusters generator's (one naming for every generator).
+export {
+  BLACKHOLE_CLUSTER,
+  INBOUND_PASSTHROUGH_CLUSTER,
+  inboundClusterName,
+  outboundClusterName,
+  outboundSni as outboundSniName,
+  PASSTHROUGH_CLUSTER,
+} from "../clusters/names.js";
 
 export const VIRTUAL_OUTBOUND = "virtualOutbound";
 export const VIRTUAL_INBOUND = "virtualInbound";
@@ -23,21 +29,6 @@ export const DEFAULT_INBOUND_CAPTURE_PORT = 15006;
 /** `0.0.0.0_8080`, `10.96.2.10_3306`: a listener (or inbound chain) named by bind and port. */
 export function listenerName(bind: string, port: number): string {
   return `${bind}_${port}`;
-}
-
-/** `outbound|PORT|SUBSET|HOST` — the cluster of a service port (and subset). */
-export function outboundClusterName(port: number, subset: string, host: string): string {
-  return `outbound|${port}|${subset}|${host}`;
-}
-
-/** `outbound_.PORT_.SUBSET_.HOST` — the DNS-SRV form AUTO_PASSTHROUGH gateways match SNI on. */
-export function outboundSniName(port: number, subset: string, host: string): string {
-  return `outbound_.${port}_.${subset}_.${host}`;
-}
-
-/** `inbound|PORT||` — the inbound cluster of a workload port. */
-export function inboundClusterName(port: number): string {
-  return `inbound|${port}||`;
 }
 
 /** ALPN values the outbound HTTP inspector sets for plaintext HTTP (HTTP/1.0 is not accepted). */
