@@ -37,6 +37,11 @@ export interface XdsServerOptions {
    * response for every stream in memory at once.
    */
   maxBytesInFlight?: number;
+  /**
+   * A stream whose oldest write has not been flushed for this long (default 5 s) stops counting
+   * against maxBytesInFlight, so clients that stop reading cannot hold up everyone else.
+   */
+  stuckAfterMs?: number;
   now?: () => number;
   /** Reports problems worth a log line (unknown types, rejected streams). */
   log?: (level: "info" | "warn", msg: string, fields?: Record<string, unknown>) => void;
@@ -96,6 +101,8 @@ export class XdsServer extends EventEmitter implements ConnectionHost {
   private bytesInFlight = 0;
   private readonly waiting = new Set<XdsConnection>();
   private draining = false;
+  private readonly stuckAfterMs: number;
+  private stuckTimer?: NodeJS.Timeout;
   private readonly clock: () => number;
   private readonly metrics?: XdsMetrics;
 
@@ -103,6 +110,7 @@ export class XdsServer extends EventEmitter implements ConnectionHost {
     super();
     this.maxWritesInFlight = options.maxWritesInFlight ?? 4;
     this.maxBytesInFlight = options.maxBytesInFlight ?? 32 * 1024 * 1024;
+    this.stuckAfterMs = options.stuckAfterMs ?? 5000;
     this.clock = options.now ?? Date.now;
     this.metrics = options.metrics;
     const maxReceive = options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_BYTES;
@@ -184,6 +192,7 @@ export class XdsServer extends EventEmitter implements ConnectionHost {
 
   /** Closes every stream and the listener. */
   async close(): Promise<void> {
+    if (this.stuckTimer) clearTimeout(this.stuckTimer);
     for (const c of this.connections()) c.close(grpc.status.UNAVAILABLE, "server shutting down");
     this.grpcServer?.forceShutdown();
     await this.h2Server?.close();
@@ -271,7 +280,34 @@ export class XdsServer extends EventEmitter implements ConnectionHost {
   mayWrite(c: XdsConnection): boolean {
     if (this.bytesInFlight < this.maxBytesInFlight) return true;
     this.waiting.add(c);
+    this.stuckTimer ??= setTimeout(() => {
+      this.stuckTimer = undefined;
+      this.releaseStuckStreams();
+    }, this.stuckAfterMs).unref();
     return false;
+  }
+
+  /**
+   * Takes streams whose oldest unflushed write is older than stuckAfterMs out of the write
+   * budget, and lets waiting streams go on. Runs on a timer while streams wait for budget.
+   */
+  releaseStuckStreams(): number {
+    const now = this.now();
+    let released = 0;
+    for (const c of this.connections()) {
+      const at = c.oldestPendingWriteAt;
+      if (at !== undefined && now - at >= this.stuckAfterMs) {
+        c.releaseBudget();
+        released++;
+      }
+    }
+    this.written(0);
+    return released;
+  }
+
+  /** Streams waiting for room in the server-wide write budget. */
+  get waitingStreams(): number {
+    return this.waiting.size;
   }
 
   written(bytes: number): void {

@@ -69,6 +69,8 @@ export class XdsConnection {
   private readonly warnedTypes = new Set<string>();
   /** Budget releases of writes not yet flushed; run when the stream closes. */
   private readonly releases = new Set<() => void>();
+  /** Start times of writes not yet flushed, oldest first. */
+  private readonly writeTimes: number[] = [];
 
   constructor(
     readonly variant: Variant,
@@ -125,8 +127,7 @@ export class XdsConnection {
   close(code?: grpc.status, details?: string): void {
     if (this.closed) return;
     this.closed = true;
-    for (const release of this.releases) release();
-    this.releases.clear();
+    this.releaseBudget();
     if (this.proxy) this.host.unregister(this);
     if (code !== undefined && code !== grpc.status.OK) {
       this.call.fail(code, details ?? "");
@@ -308,6 +309,21 @@ export class XdsConnection {
     return true;
   }
 
+  /** When the oldest write not yet flushed to the socket was made (undefined if none). */
+  get oldestPendingWriteAt(): number | undefined {
+    return this.writeTimes[0];
+  }
+
+  /**
+   * Stops counting this stream's unflushed writes against the server-wide budget: on close, and
+   * when the stream looks stuck (a client that stopped reading must not hold up other streams;
+   * its own memory stays bounded by maxWritesInFlight).
+   */
+  releaseBudget(): void {
+    for (const release of this.releases) release();
+    this.releases.clear();
+  }
+
   /** Called by the host when the server-wide write budget has room again. */
   resumeFlush(): void {
     this.guarded(() => this.flush());
@@ -324,7 +340,9 @@ export class XdsConnection {
       this.host.written(size);
     };
     this.releases.add(release);
+    this.writeTimes.push(this.host.now());
     const ok = this.call.write(message, framed, () => {
+      this.writeTimes.shift();
       this.releases.delete(release);
       release();
       this.writesInFlight--;

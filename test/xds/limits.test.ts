@@ -129,3 +129,43 @@ test("a resolver that throws ends that proxy's stream with INTERNAL; others keep
   ok.request(CDS);
   t.deepEqual((await ok.next(CDS)).names(), ["a"]);
 });
+
+test("clients that stop reading cannot hold up other streams through the server-wide write budget", async (t) => {
+  let clock = 1_000_000;
+  const h = await Harness.start({
+    now: () => clock,
+    maxBytesInFlight: 50_000,
+    maxWritesInFlight: 1,
+    stuckAfterMs: 5000,
+  });
+  t.teardown(() => h.close());
+  h.current = bigClusters(1);
+  const stuck = h.client({
+    paused: true,
+    node: { id: "sidecar~10.0.0.9~stuck-1.default~default.svc.cluster.local" },
+  });
+  const sent = h.serverSaw((e) => e.outcome === "initial");
+  stuck.request(CDS);
+  const conn = (await sent).connection;
+  // Push new versions until the socket buffers are full and its writes stop completing.
+  const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const isStuck = () => conn.pendingWrites > 0 && h.server.pendingBytes >= 50_000;
+  for (let v = 2, calm = 0; calm < 20; v++) {
+    h.set(bigClusters(v));
+    for (calm = 0; calm < 20 && isStuck(); calm++) await yieldTurn();
+  }
+  t.true(isStuck(), "the stuck stream's unflushed response fills the budget");
+
+  const other = h.client();
+  const waiting = h.serverSaw(
+    (e) => e.outcome === "initial" && e.connection.proxy?.podName === "app-1",
+  );
+  other.request(CDS);
+  await waiting;
+  t.is(h.server.waitingStreams, 1, "the healthy stream waits for budget");
+
+  clock += 5000;
+  t.is(h.server.releaseStuckStreams(), 1);
+  t.is((await other.next(CDS)).names().length, 1000, "served once the stuck stream is set aside");
+  t.is(conn.pendingWrites, 1, "the stuck stream itself stays bounded");
+});

@@ -251,7 +251,7 @@ export class AdsClient {
   }
 
   /** The next unconsumed response (of a type, if given). */
-  next(typeUrl?: string, timeoutMs = 5000): Promise<Response> {
+  next(typeUrl?: string, timeoutMs = 20_000): Promise<Response> {
     const match = (r: Response) =>
       typeUrl ? r.typeUrl === typeUrl : !r.typeUrl.startsWith("istio.io/debug");
     const i = this.queue.findIndex(match);

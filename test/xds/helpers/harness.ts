@@ -42,7 +42,7 @@ export class Harness {
    * Resolves when the server has processed a request matching `pred`. Call it before the action
    * that causes the request.
    */
-  serverSaw(pred: (e: RequestEvent) => boolean, timeoutMs = 5000): Promise<RequestEvent> {
+  serverSaw(pred: (e: RequestEvent) => boolean, timeoutMs = 20_000): Promise<RequestEvent> {
     return new Promise((resolve, reject) => {
       const onRequest = (e: RequestEvent): void => {
         if (!pred(e)) return;
