@@ -26,6 +26,7 @@
 import { parseKeyString, type KeyString } from "../registry/config-object.js";
 import { hostsOverlap } from "../registry/mesh/hosts.js";
 import type { EgressHost, SidecarScope } from "../registry/mesh/sidecar-scope.js";
+import { destinationHosts } from "../registry/mesh/virtual-services.js";
 import type { ProxyKind } from "../xds/type-urls.js";
 import { reachVisibleTo } from "./push-request-reach.js";
 import type { ObjectReach, PushRequest } from "./push-request.js";
@@ -49,14 +50,22 @@ interface ScopeEntry {
   readonly importNamespaces: ReadonlySet<string>;
 }
 
-/** The index entry for a proxy's SidecarScope (plus keys the coordinator adds). */
+/**
+ * The index entry for a proxy's SidecarScope (plus keys the coordinator adds). Imports are the
+ * egress hosts, and `*`/host for every destination of its VirtualServices: a service with that
+ * host enters the scope from any namespace that exports it (as SidecarIndex adds them).
+ */
 export function scopeDependenciesOf(
   scope: SidecarScope,
   proxyKind: ProxyKind,
   extraDependencies: Iterable<KeyString> = [],
+  domainSuffix = "cluster.local",
 ): ScopeDependencies {
   const imports = new Map<string, EgressHost>();
   for (const l of scope.egress) for (const h of l.hosts) imports.set(`${h.namespace}/${h.host}`, h);
+  for (const vs of scope.virtualServices)
+    for (const host of destinationHosts(vs, domainSuffix))
+      imports.set(`*/${host}`, { namespace: "*", host });
   return {
     namespace: scope.namespace,
     proxyKind,
