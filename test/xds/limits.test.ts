@@ -104,7 +104,7 @@ test("a client that stops reading holds a bounded number of messages and then ge
   c.resume();
   const latest = bigClusters(40).get(CDS)?.sotwBody().versionInfo;
   for (;;) {
-    const r = await c.next(CDS, 10_000);
+    const r = await c.next(CDS, 20_000);
     if (r.versionInfo === latest) break;
   }
   t.true(c.history.length < 10, `received ${c.history.length} CDS responses for 39 pushes`);
