@@ -1,6 +1,7 @@
 // Every listener of every golden scenario encodes as envoy.config.listener.v3.Listener, decodes
 // back to the same message (so no field was misspelt: protobufjs drops unknown fields silently),
-// satisfies the protoc-gen-validate rules Envoy enforces, and is generated deterministically.
+// satisfies the protoc-gen-validate rules Envoy enforces, has no two filter chains with the same
+// match (Envoy rejects such a listener), and is generated deterministically.
 
 import test from "ava";
 import { isDeepStrictEqual } from "node:util";
@@ -41,6 +42,10 @@ for (const name of await scenarioNames()) {
           isDeepStrictEqual(prune(back), prune(JSON.parse(JSON.stringify(l.message)))),
           `${name}/${proxy.name}/${l.name} does not round-trip`,
         );
+        const matches = ((l.message.filterChains ?? []) as { filterChainMatch?: unknown }[]).map(
+          (c) => JSON.stringify(c.filterChainMatch ?? {}),
+        );
+        t.is(new Set(matches).size, matches.length, `${l.name}: two chains with the same match`);
         const violations = violationsOf(checkEnvoyMessage(LISTENER, l.message));
         t.deepEqual(violations.map(formatViolation), [], `${name}/${proxy.name}/${l.name}`);
       }
