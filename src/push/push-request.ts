@@ -136,6 +136,25 @@ export function mergePushRequests(a: PushRequest, b: PushRequest): PushRequest {
   };
 }
 
+/**
+ * The request made full for some of its keys, with every Envoy type. For the coordinator, when it
+ * finds that an endpoint-only change altered more than endpoints: e.g. the set of service accounts
+ * behind a service changed (a SAN in its clusters; istiod's FullPush from UpdateServiceEndpoints).
+ */
+export function escalateToFull(req: PushRequest, keys: Iterable<KeyString>): PushRequest {
+  const extra = new Set(keys);
+  if (extra.size === 0) return req;
+  return mergePushRequests(req, {
+    full: true,
+    configKeys: extra,
+    types: ALL_ENVOY_TYPES,
+    reasons: new Map(),
+    firstEventAt: req.firstEventAt,
+    version: req.version,
+    reach: new Map(),
+  });
+}
+
 /** Total number of source events merged into the request. */
 export function eventCount(req: PushRequest): number {
   let n = 0;

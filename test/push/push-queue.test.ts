@@ -3,6 +3,8 @@ import { PushQueue } from "../../src/push/push-queue.js";
 import {
   ALL_ENVOY_TYPES,
   EDS_ONLY,
+  escalateToFull,
+  eventCount,
   mergePushRequests,
   type PushRequest,
 } from "../../src/push/push-request.js";
@@ -142,4 +144,16 @@ test("reach of a key: the newer request's wins whatever the merge order", (t) =>
     mergePushRequests(newer, older).reach.get("Service/a/x")!.exportTo,
     newer.reach.get("Service/a/x")!.exportTo,
   );
+});
+
+test("escalateToFull makes an endpoint-only request full for the keys named, events unchanged", (t) => {
+  const eds = req(["Service/a/x", "Service/a/y"], { eds: true, at: 7, version: 3 });
+  t.is(escalateToFull(eds, []), eds);
+  const full = escalateToFull(eds, ["Service/a/x"]);
+  t.true(full.full);
+  t.deepEqual(keys(full), ["Service/a/x", "Service/a/y"]);
+  t.deepEqual([...full.types].sort(), [...ALL_ENVOY_TYPES].sort());
+  t.is(eventCount(full), eventCount(eds));
+  t.is(full.firstEventAt, 7);
+  t.is(full.version, 3);
 });
