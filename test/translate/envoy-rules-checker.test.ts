@@ -224,3 +224,25 @@ test("rules the checker does not implement are reported once as unchecked", (t) 
     ["unchecked string.email a"],
   );
 });
+
+test("round-trip: what the encoder sends decodes to what was meant; bytes must be base64", (t) => {
+  // 64-bit integers beyond 2^53, given as text, are carried exactly.
+  const range = { name: "x-n", rangeMatch: { start: "9007199254740993", end: "9007199254740999" } };
+  const ranged = { match: { prefix: "/", headers: [range] }, route: { cluster: "c" } };
+  t.deepEqual(found(ROUTES, routeConfig({ routes: [ranged] })), []);
+  const direct = (inlineBytes: string) => ({
+    match: { prefix: "/" },
+    directResponse: { status: 200, body: { inlineBytes } },
+  });
+  t.deepEqual(found(ROUTES, routeConfig({ routes: [direct("aGVsbG8=")] })), []);
+  t.deepEqual(found(ROUTES, routeConfig({ routes: [direct("hello")] })), [" encode"]);
+});
+
+test("a Struct written as plain JSON is reported once (the encoder would send {})", (t) => {
+  t.deepEqual(
+    found(CLUSTER, edsCluster({ metadata: { filterMetadata: { istio: { services: [] } } } })),
+    ['metadata.filterMetadata["istio"] type'],
+  );
+  const struct = { fields: { services: { listValue: { values: [{ stringValue: "a" }] } } } };
+  t.deepEqual(found(CLUSTER, edsCluster({ metadata: { filterMetadata: { istio: struct } } })), []);
+});
