@@ -6,7 +6,8 @@
 // 503 (NC, cluster not found) for the share of traffic that picks it. meshpilot keeps the
 // behaviour and drops the dangling reference (invariant: a route never names a cluster the proxy
 // was not sent): such a destination names `BlackHoleCluster`, which every sidecar and gateway is
-// sent and which has no endpoints, so Envoy still answers 503 (UH) for exactly that share.
+// sent and which has no endpoints, so Envoy still answers 503 (UH) for exactly that share. What
+// "sent" means comes from the clusters generator's own plan (outboundPlans), not a copy of it.
 
 import { resolveShortName } from "../../registry/mesh/hosts.js";
 import type { MeshService } from "../../registry/mesh/types.js";
@@ -40,13 +41,22 @@ function sentClusterNames(ctx: TranslateContext): ReadonlySet<string> {
   return names;
 }
 
+const scopeServices = new WeakMap<TranslateContext, ReadonlyMap<string, MeshService>>();
+
+function scopeServiceByHost(ctx: TranslateContext, host: string): MeshService | undefined {
+  let byHost = scopeServices.get(ctx);
+  if (!byHost)
+    scopeServices.set(ctx, (byHost = new Map(ctx.scope.services.map((s) => [s.hostname, s]))));
+  return byHost.get(host);
+}
+
 /** The service a destination host means for this proxy (undefined when it knows none). */
 export function destinationService(
   ctx: TranslateContext,
   host: string,
   vsNamespace: string,
 ): MeshService | undefined {
-  const inScope = ctx.scope.services.find((s) => s.hostname === host);
+  const inScope = scopeServiceByHost(ctx, host);
   if (ctx.proxy.kind !== "router") return inScope;
   // Gateways prefer the service of that name in the VirtualService's namespace, as Istio does.
   const candidates = ctx.model.registry

@@ -80,7 +80,7 @@ function collect<M extends L4MatchAttributes>(
   pick: (
     spec: VirtualServiceRoutes,
   ) => readonly { match?: readonly M[]; route?: readonly RouteDestination[] }[] | undefined,
-  keep: (m: M | undefined) => boolean,
+  keep: (m: M | undefined, vsNamespace: string) => boolean,
 ): L4Route[] {
   const out: L4Route[] = [];
   for (const vs of virtualServicesFor(ctx, host, gateway))
@@ -88,7 +88,7 @@ function collect<M extends L4MatchAttributes>(
       const blocks = r.match && r.match.length > 0 ? r.match : [undefined];
       for (const m of blocks) {
         if (m && !l4Matches(ctx, m, vs.namespace, port, gateway)) continue;
-        if (!keep(m)) continue;
+        if (!keep(m, vs.namespace)) continue;
         out.push({
           virtualService: `${vs.namespace}/${vs.name}`,
           destinationSubnets: m?.destinationSubnets ?? [],
@@ -117,7 +117,7 @@ export function tcpRoutes(
   );
 }
 
-/** The TLS routes for `host:port` whose SNI hosts overlap `host` (or that name none). */
+/** The TLS routes for `host:port` whose SNI hosts (short names completed) overlap `host`. */
 export function tlsRoutes(
   ctx: TranslateContext,
   host: string,
@@ -130,9 +130,12 @@ export function tlsRoutes(
     port,
     gateway,
     (s) => s.tls,
-    (m) => {
+    (m, vsNamespace) => {
       const sni = (m as TLSMatchAttributes | undefined)?.sniHosts ?? [];
-      return sni.length === 0 || sni.some((h) => hostsOverlap(h, host));
+      return (
+        sni.length === 0 ||
+        sni.some((h) => hostsOverlap(l4DestinationHost(ctx, h, vsNamespace), host))
+      );
     },
   );
 }

@@ -65,10 +65,14 @@ function wildcardIndex(vss: readonly IndexedVirtualService[], services: readonly
   return index;
 }
 
+/** Istio's selectVirtualServices: a host names a service, or one covers the other by wildcard. */
 function vsMatchesAService(vs: IndexedVirtualService, byName: ReadonlyMap<string, MeshService>) {
-  return vs.hosts.some((h) =>
-    [...byName.keys()].some((s) => h === s || hostSubsetOf(s, h) || hostSubsetOf(h, s)),
-  );
+  const wildcardServices = [...byName.keys()].filter(isWildcardHost);
+  return vs.hosts.some((h) => {
+    if (byName.has(h)) return true;
+    if (isWildcardHost(h)) return [...byName.keys()].some((s) => hostSubsetOf(s, h));
+    return wildcardServices.some((s) => hostSubsetOf(h, s));
+  });
 }
 
 export interface VirtualHostOptions {
