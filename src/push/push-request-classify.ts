@@ -111,8 +111,7 @@ export class ChangeClassifier {
       } else if (ENDPOINT_KINDS.has(key.kind)) {
         selectors ??= selectorTable(this.store);
         const { owners, identityChanged } = this.owners.change(key, selectors);
-        if (identityChanged) for (const o of owners) acc.full(o, ALL_ENVOY_TYPES, "endpoint");
-        else for (const o of owners) acc.endpoints(o);
+        acc.endpoints(owners, identityChanged);
       } else if (key.kind === "ConfigMap") {
         continue; // not mesh config: nothing reads it
       } else {
@@ -158,9 +157,14 @@ class RequestBuilder {
     this.count("mesh");
   }
 
-  endpoints(owner: KeyString): void {
-    this.keys.add(owner);
-    this.types.add(TypeUrl.Endpoint);
+  /** One endpoint object's change: EDS for its owners, or everything if their identity changed. */
+  endpoints(owners: readonly KeyString[], identityChanged: boolean): void {
+    if (owners.length === 0) return;
+    for (const o of owners) this.keys.add(o);
+    if (identityChanged) {
+      this.isFull = true;
+      for (const t of ALL_ENVOY_TYPES) this.types.add(t);
+    } else this.types.add(TypeUrl.Endpoint);
     this.count("endpoint");
   }
 

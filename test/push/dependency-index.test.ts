@@ -186,6 +186,7 @@ status: {podIP: 10.1.0.1, conditions: [{type: Ready, status: "True"}]}
 `);
   t.deepEqual(keys(relabelled.req), ["Service/b/private", "Service/b/reviews"]);
   t.true(isEndpointOnly(relabelled.req!));
+  t.deepEqual([...relabelled.req!.reasons], [["endpoint", 1]], "one source event, two services");
   t.deepEqual(relabelled.scopes, ["b", "c", "gw"]);
 });
 
