@@ -80,3 +80,19 @@ test.serial(
     t.is(env.serve.child.exitCode, null);
   },
 );
+
+test.serial(
+  "a destination subset no rule defines fails its share, and the client keeps its config",
+  async (t) => {
+    const env = await setUp(t, "missing-subset");
+    const c = client(t, env, "echo:7070");
+    await eventually(async () => ((await c.call()).ok ? true : undefined), "first call", 20_000);
+    const counts = await c.tally(200);
+    t.deepEqual(Object.keys(counts).sort(), ["UNAVAILABLE", "v1"], JSON.stringify(counts));
+    t.true((counts.v1 ?? 0) >= 60 && (counts.v1 ?? 0) <= 140, JSON.stringify(counts));
+    const status = await env.serve.getJson<Array<Record<string, string>>>("/debug/syncz");
+    const row = status.find((r) => r.proxy === c.nodeId);
+    t.is(row?.cluster_status, "SYNCED");
+    t.is(row?.route_status, "SYNCED");
+  },
+);

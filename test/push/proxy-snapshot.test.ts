@@ -132,6 +132,7 @@ test("routes, clusters and endpoints follow the VirtualService and DestinationRu
     maxStreamDuration: { seconds: 0, nanos: 0 },
   });
   t.deepEqual(snap.get(CDS)?.names, [
+    "BlackHoleCluster",
     "outbound|7070|v1|echo.default.svc.cluster.local",
     "outbound|7070|v2|echo.default.svc.cluster.local",
     "outbound|7070||echo.default.svc.cluster.local",

@@ -6,6 +6,7 @@
 // concurrent-request limit (http2MaxRequests; A32). Other load balancers stay ROUND_ROBIN, as in
 // Istio; the sidecar's extras (LEAST_REQUEST, auto mTLS, HTTP/2 options, stats names) are not sent.
 
+import { BLACKHOLE_CLUSTER } from "../clusters/names.js";
 import { outboundPlans } from "../clusters/plan.js";
 import type { OutlierDetection, TrafficPolicy } from "../clusters/policy.js";
 import type { TranslateContext } from "../context.js";
@@ -51,8 +52,21 @@ export function grpcCluster(name: string, policy: TrafficPolicy | undefined): En
   };
 }
 
+/**
+ * Where the routes generator points a destination whose cluster the proxy is not sent (a subset
+ * no DestinationRule defines): for gRPC an EDS cluster with no endpoints, so such calls fail with
+ * UNAVAILABLE and a route never names a cluster the client cannot get. Sent only when asked for.
+ */
+export const GRPC_BLACKHOLE: GeneratedResource = {
+  name: BLACKHOLE_CLUSTER,
+  message: grpcCluster(BLACKHOLE_CLUSTER, undefined),
+};
+
 export function proxylessClusters(ctx: TranslateContext): GeneratedResource[] {
-  return outboundPlans(ctx)
-    .filter((p) => p.type === "EDS")
-    .map((p) => ({ name: p.name, message: grpcCluster(p.name, p.policy) }));
+  return [
+    ...outboundPlans(ctx)
+      .filter((p) => p.type === "EDS")
+      .map((p) => ({ name: p.name, message: grpcCluster(p.name, p.policy) })),
+    GRPC_BLACKHOLE,
+  ];
 }
