@@ -19,9 +19,16 @@
 //   AuthorizationPolicy, RequestAuthentication, Secret: scopes of its namespace; every scope if in
 //                   the root namespace.
 //   PeerAuthentication, mesh-wide kinds, any other kind, or configKeys "all": every scope.
-// Known gaps, all on the safe side (more scopes, never fewer): namespaces are matched, not
-// hostnames, for a Service entering through its own namespace; a ServiceEntry's `hosts` are
-// matched as written.
+// Over-approximations (more scopes, never fewer): a Service or ServiceEntry reaches its whole
+// namespace; any VirtualService change reaches every gateway; overlap, not exact, host matching.
+// What the caller must do for this to be complete:
+//   - classify with ChangeClassifier, which gives every added or updated Service, ServiceEntry,
+//     VirtualService and DestinationRule its reach; for those kinds a key without reach is taken as
+//     deleted (only scopes that recorded it are named);
+//   - record in a scope's dependencies what it reads beyond its SidecarScope (the Services and
+//     ServiceEntries selecting its workloads, for inbound; gateway-bound config for routers);
+//   - after a Sidecar change, re-resolve which scope each proxy of that namespace belongs to (a new
+//     Sidecar with a workloadSelector moves proxies to a new scope), not only regenerate scopes.
 
 import { parseKeyString, type KeyString } from "../registry/config-object.js";
 import { hostsOverlap } from "../registry/mesh/hosts.js";
