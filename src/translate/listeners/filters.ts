@@ -6,6 +6,7 @@ import { durationMs, typed, type EnvoyMessage } from "../envoy-message.js";
 
 const T = {
   tcpProxy: "envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy",
+  mongoProxy: "envoy.extensions.filters.network.mongo_proxy.v3.MongoProxy",
   hcm: "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
   router: "envoy.extensions.filters.http.router.v3.Router",
   fault: "envoy.extensions.filters.http.fault.v3.HTTPFault",
@@ -40,6 +41,25 @@ export function tcpProxyFilter(
     name: "envoy.filters.network.tcp_proxy",
     typedConfig: typed(T.tcpProxy, { statPrefix, ...specifier }),
   };
+}
+
+/**
+ * The protocol filters Istio puts before a tcp_proxy: mongo_proxy on Mongo ports (on by default in
+ * Istio, PILOT_ENABLE_MONGO_FILTER), with the tcp_proxy's stat prefix. Redis and MySQL filters are
+ * off by default in Istio and not emitted.
+ */
+export function withProtocolFilters(
+  protocol: string,
+  filters: readonly EnvoyMessage[],
+): EnvoyMessage[] {
+  if (protocol !== "Mongo" || filters.length === 0) return [...filters];
+  const last = filters[filters.length - 1]!;
+  const statPrefix = (last.typedConfig as { statPrefix?: string } | undefined)?.statPrefix ?? "";
+  return [
+    ...filters.slice(0, -1),
+    { name: "envoy.filters.network.mongo_proxy", typedConfig: typed(T.mongoProxy, { statPrefix }) },
+    last,
+  ];
 }
 
 export function originalDstListenerFilter(): EnvoyMessage {

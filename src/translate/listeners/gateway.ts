@@ -16,6 +16,7 @@ import {
   socketAddress,
   tcpProxyFilter,
   tlsInspector,
+  withProtocolFilters,
   ZERO_DURATION,
 } from "./filters.js";
 import {
@@ -143,8 +144,9 @@ function serverChains(
   }
   if (tls?.mode === "PASSTHROUGH") return passthroughChains(ctx, s, taken);
   if (tls?.mode === "AUTO_PASSTHROUGH") return autoPassthroughChains(ctx, s);
-  const filters = tcpRouteFilters(ctx, s);
-  if (!filters) return [];
+  const routed = tcpRouteFilters(ctx, s);
+  if (!routed) return [];
+  const filters = withProtocolFilters(s.protocol, routed);
   return [
     { ...(tls ? { sniHosts: s.sniHosts, tlsContext: gatewayServerContext(tls) } : {}), filters },
   ];

@@ -9,6 +9,7 @@ import { isHttp2Protocol } from "../../registry/mesh/protocol.js";
 import type { Protocol } from "../../registry/mesh/types.js";
 import type { EnvoyMessage } from "../envoy-message.js";
 import {
+  withProtocolFilters,
   httpConnectionManager,
   tcpProxyFilter,
   tlsTransportSocket,
@@ -155,7 +156,9 @@ export function inboundChains(
     const http = opt.protocol === "HTTP";
     return {
       filterChainMatch: match,
-      filters: http ? [inboundHcm(cc)] : [tcpProxyFilter(cc.tcpStatPrefix, cc.cluster)],
+      filters: http
+        ? [inboundHcm(cc)]
+        : withProtocolFilters(cc.protocol, [tcpProxyFilter(cc.tcpStatPrefix, cc.cluster)]),
       ...(opt.tls
         ? { transportSocket: tlsTransportSocket(istioMutualServerContext(opt.protocol, mesh)) }
         : {}),

@@ -8,7 +8,7 @@ import { MESH_GATEWAY, resolveGatewayName } from "../../registry/mesh/virtual-se
 import type { MeshService, Protocol } from "../../registry/mesh/types.js";
 import type { TranslateContext } from "../context.js";
 import type { FilterChainOpts } from "./chain-opts.js";
-import { httpConnectionManager, tcpProxyFilter } from "./filters.js";
+import { httpConnectionManager, tcpProxyFilter, withProtocolFilters } from "./filters.js";
 import { l4MatchApplies, l4RouteFilters, type L4Route } from "./l4-routes.js";
 import { listenerName, outboundClusterName, WILDCARD_IPV4 } from "./names.js";
 
@@ -153,9 +153,14 @@ export function outboundTcpChains(
 ): FilterChainOpts[] {
   const configs = configsForHost(service.hostname, vss);
   const cidrs = cidr ? [cidr] : [];
-  return listenPort.protocol === "TLS" || listenPort.protocol === "HTTPS"
-    ? tlsChains(ctx, service, listenPort, bind, cidrs, configs)
-    : tcpChains(ctx, service, listenPort, cidrs, configs);
+  const chains =
+    listenPort.protocol === "TLS" || listenPort.protocol === "HTTPS"
+      ? tlsChains(ctx, service, listenPort, bind, cidrs, configs)
+      : tcpChains(ctx, service, listenPort, cidrs, configs);
+  return chains.map((c) => ({
+    ...c,
+    filters: withProtocolFilters(listenPort.protocol, c.filters),
+  }));
 }
 
 export { serviceAddress };
