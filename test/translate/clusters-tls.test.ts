@@ -40,7 +40,7 @@ test("no tls in the rule: auto mTLS by transport socket match, with the service'
   t.deepEqual(
     c.transportSocketMatches.map((m: Msg) => [m.name, m.match]),
     [
-      ["tlsMode-istio", { tlsMode: "istio" }],
+      ["tlsMode-istio", { fields: { tlsMode: { stringValue: "istio" } } }],
       ["tlsMode-disabled", {}],
     ],
   );

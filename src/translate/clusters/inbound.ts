@@ -20,6 +20,7 @@ import {
   PASSTHROUGH_CLUSTER,
 } from "./names.js";
 import { parseProtocol } from "../../registry/mesh/protocol.js";
+import { metadata, type JsonValue } from "./struct.js";
 import { portPolicy, type ConnectionPoolSettings, type TrafficPolicy } from "./policy.js";
 import type { MeshConfig } from "../../registry/mesh/mesh-config.js";
 
@@ -32,7 +33,7 @@ function bindAddress(ips: readonly string[]): string {
 
 function servicesMetadata(instances: readonly ServiceInstance[]): EnvoyMessage {
   const seen = new Set<string>();
-  const services: EnvoyMessage[] = [];
+  const services: { [k: string]: JsonValue }[] = [];
   const port = instances[0]?.servicePort.port;
   for (const i of instances) {
     if (i.servicePort.port !== port || seen.has(i.service.hostname)) continue;
@@ -43,7 +44,7 @@ function servicesMetadata(instances: readonly ServiceInstance[]): EnvoyMessage {
       namespace: i.service.namespace,
     });
   }
-  return { filterMetadata: { istio: { services } } };
+  return metadata({ istio: { services } });
 }
 
 interface InboundSpec {

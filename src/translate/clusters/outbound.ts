@@ -16,6 +16,7 @@ import { applyLoadBalancer, applyOutlierDetection } from "./load-balancer.js";
 import { altStatName } from "./names.js";
 import { outboundPlans, portPlans, type OutboundClusterPlan } from "./plan.js";
 import { autoMtlsAllowed, serviceIdentities } from "./service-identity.js";
+import { metadata, type JsonValue } from "./struct.js";
 import { applyUpstreamTls } from "./tls.js";
 
 export const EDS_CONFIG = {
@@ -32,16 +33,14 @@ function dnsLookupFamily(ips: readonly string[]): string {
 /** Istio's telemetry metadata: the service the cluster is for (and the subset, if any). */
 export function serviceMetadata(
   service: MeshService,
-  extra: Record<string, unknown> = {},
+  extra: { [k: string]: JsonValue } = {},
 ): EnvoyMessage {
-  return {
-    filterMetadata: {
-      istio: {
-        ...extra,
-        services: [{ host: service.hostname, name: service.name, namespace: service.namespace }],
-      },
+  return metadata({
+    istio: {
+      ...extra,
+      services: [{ host: service.hostname, name: service.name, namespace: service.namespace }],
     },
-  };
+  });
 }
 
 function applyDns(ctx: TranslateContext, d: ClusterDraft): void {

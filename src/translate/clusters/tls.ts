@@ -14,6 +14,7 @@
 import { typed, type EnvoyMessage } from "../envoy-message.js";
 import { httpOptions, isHttp2Cluster, type ClusterDraft } from "./draft.js";
 import type { ClientTlsSettings } from "./policy.js";
+import { protoStruct } from "./struct.js";
 import {
   credentialCaResourceName,
   credentialResourceName,
@@ -155,11 +156,11 @@ export function applyUpstreamTls(
   d.fields.transportSocketMatches = [
     {
       name: "tlsMode-istio",
-      match: { tlsMode: "istio" },
+      match: protoStruct({ tlsMode: "istio" }),
       transportSocket: socket(
         istioMutualContext(inputs.istioSni, inputs.identities, isHttp2Cluster(d)),
       ),
     },
-    { name: "tlsMode-disabled", match: {}, transportSocket: RAW_BUFFER_SOCKET },
+    { name: "tlsMode-disabled", match: protoStruct({}), transportSocket: RAW_BUFFER_SOCKET },
   ];
 }

@@ -3,6 +3,7 @@
 // endpoints' weights.
 
 import type { WorkloadEndpoint } from "../../registry/mesh/types.js";
+import { metadata } from "../clusters/struct.js";
 import type { EnvoyMessage } from "../envoy-message.js";
 
 export const TRANSPORT_SOCKET_MATCH = "envoy.transport_socket_match";
@@ -47,7 +48,7 @@ export function lbEndpoint(e: WorkloadEndpoint): EnvoyMessage {
     endpoint: { address: address(e) },
     healthStatus: e.health === "HEALTHY" ? "HEALTHY" : e.health,
     ...(e.tlsMode === "istio"
-      ? { metadata: { filterMetadata: { [TRANSPORT_SOCKET_MATCH]: { tlsMode: "istio" } } } }
+      ? { metadata: metadata({ [TRANSPORT_SOCKET_MATCH]: { tlsMode: "istio" } }) }
       : {}),
     loadBalancingWeight: { value: e.weight > 0 ? e.weight : 1 },
   };
@@ -75,7 +76,7 @@ export function groupByLocality(endpoints: readonly WorkloadEndpoint[]): Localit
 export function localityLbEndpointsMessage(g: LocalityGroup): EnvoyMessage {
   return {
     locality: localityMessage(g.locality),
-    lbEndpoints: g.dropped ? [] : g.lbEndpoints,
+    ...(g.dropped ? {} : { lbEndpoints: g.lbEndpoints }),
     loadBalancingWeight: { value: g.weight },
     ...(g.priority > 0 ? { priority: g.priority } : {}),
   };
