@@ -89,6 +89,7 @@ export function translateRoute(
   const out: Record<string, unknown> = {};
   if (name) out.name = name;
   out.match = routeMatch;
+  if (match?.statPrefix) out.statPrefix = match.statPrefix;
   let cluster: string | undefined;
   let destinationOps: ReturnType<typeof translateHeaders> | undefined;
   if (http.redirect) {
