@@ -1,7 +1,21 @@
-// RDS: the route configurations of a proxy. Sidecars get one per outbound HTTP port (`PORT`, or
-// `HOST:PORT` for sniffed ports of services with an address); gateways one per HTTP server port
-// (`http.PORT`) and per TLS-terminating HTTPS server. Proxyless gRPC clients ask for `HOST:PORT`
-// route configurations, built by the proxyless generator from buildVirtualHosts().
+// RDS: the route configurations of a proxy, with current Istio's semantics. Sidecars get one per
+// outbound HTTP port (`PORT`, or `HOST:PORT` for sniffed ports of services with an address);
+// gateways one per HTTP server port (`http.PORT`) and per TLS-terminating HTTPS server. Proxyless
+// gRPC clients ask for `HOST:PORT` route configurations, built by the proxyless generator from
+// buildVirtualHosts().
+//
+// Decisions (see the files named):
+// - A destination whose cluster the proxy is not sent (undefined subset, unknown host or port)
+//   names BlackHoleCluster instead of Istio's dangling name: same 503, and a route never names a
+//   cluster CDS did not send (cluster-ref.ts).
+// - Domains carry no `:PORT` variants: route configurations set ignorePortInHostMatching, as
+//   current Istio does, so `Host: name:port` still matches (domains.ts).
+// - As in Istio, VirtualService hosts that are no service (`bookinfo.com`) only get a virtual host
+//   on port 80, unless the VirtualService also names a service on the port (virtual-hosts.ts).
+// - Gateway route names use the Gateway server's port (`http.80`) even when the listener is on
+//   the translated target port (gateway-routes.ts).
+// - Delegates are merged as current Istio merges them; destination short names of the merged
+//   routes complete in the root's namespace (delegate.ts).
 
 import type { TranslateContext } from "../context.js";
 import type { EnvoyMessage, GeneratedResource } from "../envoy-message.js";
