@@ -2,10 +2,12 @@
 // inline Any), encode against Envoy's protos, survive encode + decode, and satisfy every
 // protoc-gen-validate constraint (`(validate.rules)`, `(validate.required)`) declared in them?
 // Envoy runs the same constraints on every resource it receives and NACKs a resource that fails.
+// A few load-time checks Envoy makes beyond those annotations are in semantics.ts.
 
 import { checkMessage } from "./message-check.js";
 import { reflectedTypeForUrl } from "./proto-root.js";
 import { checkRoundTrip } from "./round-trip.js";
+import { checkListener, checkRouteConfiguration } from "./semantics.js";
 import { Sink, type Violation } from "./sink.js";
 
 export { formatViolation, type Violation } from "./sink.js";
@@ -29,6 +31,9 @@ export function checkEnvoyMessage(
     return sink.found;
   }
   checkMessage(sink, type, message, "");
+  if (type.fullName === ".envoy.config.listener.v3.Listener") checkListener(sink, message);
+  if (type.fullName === ".envoy.config.route.v3.RouteConfiguration")
+    checkRouteConfiguration(sink, message, "");
   const shapeOk = !sink.found.some((v) => SHAPE_RULES.has(v.rule));
   checkRoundTrip(sink, typeUrl, type, { ...message }, shapeOk);
   return sink.found;
