@@ -275,3 +275,32 @@ data:
   );
   t.like(action(route!).retryPolicy, { retryOn: "5xx", numRetries: { value: 4 } });
 });
+
+test("a service named exactly by one VirtualService is not taken by a wildcard one", (t) => {
+  const wildcard = `apiVersion: networking.istio.io/v1alpha3
+kind: VirtualService
+metadata: {name: all, namespace: default, creationTimestamp: "2020-01-01T00:00:00Z"}
+spec:
+  hosts: ["*.default.svc.cluster.local"]
+  http:
+  - name: wildcard
+    route: [{destination: {host: reviews, subset: v2}}]
+---
+apiVersion: networking.istio.io/v1alpha3
+kind: VirtualService
+metadata: {name: reviews, namespace: default, creationTimestamp: "2021-01-01T00:00:00Z"}
+spec:
+  hosts: [reviews]
+  http:
+  - name: exact
+    route: [{destination: {host: reviews, subset: v1}}]
+---
+`;
+  const ctx = contextFor(
+    REVIEWS + service("ratings", "default", "10.0.0.12", "[{name: http, port: 9080}]") + wildcard,
+  );
+  const rc = routeConfig(ctx, "9080");
+  const first = (name: string) => routesOf(virtualHost(rc, name))[0]!.name;
+  t.is(first("reviews.default.svc.cluster.local:9080"), "exact");
+  t.is(first("ratings.default.svc.cluster.local:9080"), "wildcard");
+});

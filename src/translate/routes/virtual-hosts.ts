@@ -52,15 +52,23 @@ interface Wrapper {
   readonly routes: EnvoyMessage[];
 }
 
-/** For each service host, the VirtualService with the most specific wildcard host covering it. */
+/**
+ * For each service host, the VirtualService that owns it when wildcards are involved: the first
+ * with the exact host, else the one with the most specific wildcard host covering it (the first
+ * of equals). A wildcard VirtualService only takes the services this index gives it.
+ */
 function wildcardIndex(vss: readonly IndexedVirtualService[], services: readonly MeshService[]) {
   const index = new Map<string, { vs: IndexedVirtualService; host: string }>();
   for (const s of services)
     for (const vs of vss)
       for (const h of vs.hosts) {
-        if (!isWildcardHost(h) || !hostSubsetOf(s.hostname, h)) continue;
+        if (!hostSubsetOf(s.hostname, h)) continue;
         const cur = index.get(s.hostname);
-        if (!cur || moreSpecificHost(h, cur.host)) index.set(s.hostname, { vs, host: h });
+        if (
+          !cur ||
+          (cur.host !== s.hostname && (h === s.hostname || moreSpecificHost(h, cur.host)))
+        )
+          index.set(s.hostname, { vs, host: h });
       }
   return index;
 }
