@@ -304,3 +304,35 @@ spec:
   t.is(first("reviews.default.svc.cluster.local:9080"), "exact");
   t.is(first("ratings.default.svc.cluster.local:9080"), "wildcard");
 });
+
+test("a subset's consistent hash applies to its route; a hashed single destination keeps its host on retry", (t) => {
+  const config =
+    service("cart", "default", "10.0.0.60", "[{name: http, port: 80}]") +
+    `apiVersion: networking.istio.io/v1alpha3
+kind: DestinationRule
+metadata: {name: cart, namespace: default}
+spec:
+  host: cart
+  trafficPolicy: {loadBalancer: {consistentHash: {httpHeaderName: x-user}}}
+  subsets:
+  - name: sticky
+    labels: {version: v1}
+    trafficPolicy: {loadBalancer: {consistentHash: {httpCookie: {name: session, ttl: 60s}}}}
+---
+apiVersion: networking.istio.io/v1alpha3
+kind: VirtualService
+metadata: {name: cart, namespace: default}
+spec:
+  hosts: [cart]
+  http:
+  - route: [{destination: {host: cart, subset: sticky}}]
+---
+`;
+  const [route] = routesOf(
+    virtualHost(routeConfig(contextFor(config), "80"), "cart.default.svc.cluster.local:80"),
+  );
+  t.deepEqual(action(route!).hashPolicy, [
+    { cookie: { name: "session", ttl: { seconds: 60, nanos: 0 } } },
+  ]);
+  t.is((action(route!).retryPolicy as Record<string, unknown>).retryHostPredicate, undefined);
+});
