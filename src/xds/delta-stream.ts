@@ -15,7 +15,12 @@
 // NACK, a subscription change) materialises a per-name map until the stream is in sync again.
 
 import { errorMessage, TypeStateBase } from "./type-state.js";
-import type { DeltaBody, EncodedResource, ResourceSet } from "./encoded-resource.js";
+import {
+  emptySet,
+  type DeltaBody,
+  type EncodedResource,
+  type ResourceSet,
+} from "./encoded-resource.js";
 import type { DeltaDiscoveryRequest } from "./protos.js";
 import { EMPTY_SELECTION, selectionOf, type Selection } from "./subscriptions.js";
 
@@ -51,6 +56,11 @@ export class DeltaTypeState extends TypeStateBase {
 
   wants(name: string): boolean {
     return this.wildcard || this.selection.names.has(name);
+  }
+
+  /** Entries in the explicit map (0 while in sync with a set). */
+  get knownSize(): number {
+    return this.syncedTo ? -1 : this.knownMap.size;
   }
 
   knownVersion(name: string): string | undefined {
@@ -171,20 +181,28 @@ export interface DeltaBuild {
 
 /** The response to send now, or undefined. Clears the one-shot flags. */
 export function buildDelta(st: DeltaTypeState, set: ResourceSet): DeltaBuild | undefined {
+  // Shared path: the client holds exactly a known set (or, on a first request without
+  // initial_resource_versions, nothing), and nothing per-stream is pending except names that
+  // the diff sends anyway.
+  const from = st.syncedTo ?? (st.knownSize === 0 ? emptySet(set.typeUrl) : undefined);
   if (
-    st.syncedTo &&
+    from &&
     st.nacked.size === 0 &&
     st.forced.size === 0 &&
-    st.reportMissing.size === 0 &&
-    !st.mustRespond
+    [...st.reportMissing].every((n) => set.get(n) && st.wants(n))
   ) {
-    const body = set.deltaBody(st.syncedTo, st.wildcard ? undefined : st.selection, st.forceAll);
-    st.forceAll = false;
-    if (body.resources.length === 0 && body.removed.length === 0) {
-      st.syncTo(set);
-      return undefined;
+    const body = set.deltaBody(from, st.wildcard ? undefined : st.selection, st.forceAll);
+    const empty = body.resources.length === 0 && body.removed.length === 0;
+    if (!empty || !st.mustRespond) {
+      st.forceAll = false;
+      st.reportMissing.clear();
+      st.mustRespond = false;
+      if (empty) {
+        st.syncTo(set);
+        return undefined;
+      }
+      return { resources: body.resources, removed: body.removed, shared: body, complete: true };
     }
-    return { resources: body.resources, removed: body.removed, shared: body, complete: true };
   }
   for (const [name, version] of st.nacked)
     if (set.get(name)?.version !== version) st.nacked.delete(name); // content moved on
