@@ -1,14 +1,18 @@
-// SDS references in TLS contexts. meshpilot serves every secret over the same ADS stream: the
-// workload certificate `default`, the mesh root `ROOTCA`, and `kubernetes://<credentialName>`
-// (`-cacert` for its CA). Istio fetches `default` / `ROOTCA` from its node agent instead (cluster
-// `sds-grpc`); only this file would change to do the same. Listeners import it too.
+// SDS references in upstream TLS contexts, in the same form as the listeners' (one source for
+// both sides of a mesh mTLS connection): the workload certificate `default` and the mesh root
+// `ROOTCA` come from the proxy's node agent over the `sds-grpc` cluster, as in Istio; a
+// credentialName secret comes from the control plane over ADS as `kubernetes://<name>` (its CA
+// as `kubernetes://<name>-cacert`).
 
 import type { EnvoyMessage } from "../envoy-message.js";
+import { agentSdsSecret } from "../listeners/tls-context.js";
 
 export const SDS_DEFAULT = "default";
 export const SDS_ROOT = "ROOTCA";
 
+/** `default` / `ROOTCA` from the node agent; any other name over ADS. */
 export function sdsSecretConfig(name: string): EnvoyMessage {
+  if (name === SDS_DEFAULT || name === SDS_ROOT) return agentSdsSecret(name);
   return { name, sdsConfig: { ads: {}, resourceApiVersion: "V3" } };
 }
 
