@@ -12,16 +12,10 @@
 //       PeerAuthentication) → every Envoy type, full, for that key.
 // No-op updates (an annotation-only change to a Service) never get here: the store drops them.
 
-import type { ChangeSet } from "../registry/config-store.js";
-import type { ConfigStore } from "../registry/config-store.js";
+import type { ChangeSet, ConfigStore } from "../registry/config-store.js";
 import { keyString, type ConfigKey, type KeyString } from "../registry/config-object.js";
 import { TypeUrl } from "../xds/type-urls.js";
-import {
-  ENDPOINT_KINDS,
-  EndpointOwners,
-  selectorTable,
-  type SelectorTable,
-} from "./push-request-endpoint-owners.js";
+import { ENDPOINT_KINDS, EndpointOwners } from "./push-request-endpoint-owners.js";
 import {
   objectReach,
   PUBLIC_EXPORT_DEFAULTS,
@@ -103,14 +97,14 @@ export class ChangeClassifier {
    */
   classify(change: ChangeSet, eventAt: number): PushRequest | undefined {
     const acc = new RequestBuilder(change.version, eventAt);
-    let selectors: SelectorTable | undefined;
     const all: ConfigKey[] = [...change.added, ...change.updated, ...change.deleted];
+    for (const key of all)
+      if (key.kind === "Service" || key.kind === "ServiceEntry") this.owners.selectorChanged(key);
     for (const key of all) {
       if (this.isMeshWide(key)) {
         acc.everything();
       } else if (ENDPOINT_KINDS.has(key.kind)) {
-        selectors ??= selectorTable(this.store);
-        const { owners, identityChanged } = this.owners.change(key, selectors);
+        const { owners, identityChanged } = this.owners.change(key);
         acc.endpoints(owners, identityChanged);
       } else if (key.kind === "ConfigMap") {
         continue; // not mesh config: nothing reads it

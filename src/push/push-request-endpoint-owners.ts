@@ -64,19 +64,41 @@ function membershipOf(o: ConfigObject): Membership | undefined {
 
 export class EndpointOwners {
   private readonly remembered = new Map<KeyString, Membership>();
+  /** Selectors of Services and ServiceEntries: namespace → key → selector. */
+  private readonly selectors = new Map<string, Map<KeyString, Labels>>();
 
-  /** Learns the endpoint objects already in the store. */
+  /** Learns the endpoint objects and selectors already in the store. */
   constructor(private readonly store: ConfigStore) {
     for (const kind of ENDPOINT_KINDS)
       for (const o of store.list(kind as ConfigObject["kind"])) this.remember(o);
+    for (const kind of ["Service", "ServiceEntry"] as const)
+      for (const o of store.list(kind)) this.selectorChanged(keyOf(o));
+  }
+
+  /**
+   * A Service or ServiceEntry was added, updated or deleted: re-read its selector from the store.
+   * Call for every such key of a ChangeSet before change() for its endpoint objects.
+   */
+  selectorChanged(key: ConfigKey): void {
+    const ks = keyString(key);
+    const ns = key.namespace || "default";
+    const o = this.store.get(key);
+    const selector = o ? selectorOf(o) : undefined;
+    let byKey = this.selectors.get(ns);
+    if (isEmptySelector(selector)) {
+      byKey?.delete(ks);
+      if (byKey?.size === 0) this.selectors.delete(ns);
+      return;
+    }
+    if (!byKey) this.selectors.set(ns, (byKey = new Map()));
+    byKey.set(ks, selector as Labels);
   }
 
   /**
    * Owners of an endpoint object before and after the change that was just applied to the store
    * (call in ChangeSet order, right after the apply); remembers the new state.
-   * `selectors` lists the current selecting objects (built once per ChangeSet by the caller).
    */
-  change(key: ConfigKey, selectors: SelectorTable): OwnerChange {
+  change(key: ConfigKey): OwnerChange {
     const ks = keyString(key);
     const before = this.remembered.get(ks);
     const obj = this.store.get(key);
@@ -84,12 +106,20 @@ export class EndpointOwners {
     if (obj) this.remember(obj);
     else this.remembered.delete(ks);
     const owners = new Set<KeyString>();
-    for (const m of [before, after]) if (m) for (const o of ownersOf(m, selectors)) owners.add(o);
+    for (const m of [before, after]) if (m) for (const o of this.ownersOf(m)) owners.add(o);
     const identityChanged =
       before?.by === "selector" &&
       after?.by === "selector" &&
       before.serviceAccount !== after.serviceAccount;
     return { owners: [...owners].sort(), identityChanged };
+  }
+
+  private ownersOf(m: Membership): KeyString[] {
+    if (m.by === "service") return [m.service];
+    const out: KeyString[] = [];
+    for (const [key, selector] of this.selectors.get(m.namespace) ?? [])
+      if (selectorMatches(selector, m.labels)) out.push(key);
+    return out;
   }
 
   private remember(o: ConfigObject): void {
@@ -98,31 +128,9 @@ export class EndpointOwners {
   }
 }
 
-/** Current selectors of Services and ServiceEntries, by namespace. */
-export type SelectorTable = ReadonlyMap<
-  string,
-  ReadonlyArray<{ key: KeyString; selector: Labels }>
->;
-
-export function selectorTable(store: ConfigStore): SelectorTable {
-  const table = new Map<string, Array<{ key: KeyString; selector: Labels }>>();
-  const add = (o: ConfigObject, selector: Labels | undefined): void => {
-    if (isEmptySelector(selector)) return;
-    const ns = o.metadata.namespace ?? "default";
-    let list = table.get(ns);
-    if (!list) table.set(ns, (list = []));
-    list.push({ key: keyString(keyOf(o)), selector: selector as Labels });
-  };
-  for (const s of store.list("Service"))
-    add(s, (s.body.spec as { selector?: Labels } | undefined)?.selector);
-  for (const se of store.list("ServiceEntry"))
-    add(se, (se.body.spec as ServiceEntrySpec | undefined)?.workloadSelector?.labels);
-  return table;
-}
-
-function ownersOf(m: Membership, selectors: SelectorTable): KeyString[] {
-  if (m.by === "service") return [m.service];
-  return (selectors.get(m.namespace) ?? [])
-    .filter((s) => selectorMatches(s.selector, m.labels))
-    .map((s) => s.key);
+function selectorOf(o: ConfigObject): Labels | undefined {
+  if (o.kind === "Service") return (o.body.spec as { selector?: Labels } | undefined)?.selector;
+  if (o.kind === "ServiceEntry")
+    return (o.body.spec as ServiceEntrySpec | undefined)?.workloadSelector?.labels;
+  return undefined;
 }

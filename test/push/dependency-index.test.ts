@@ -326,3 +326,23 @@ spec:
   const deleted = change("", [objectNamed("edge")]);
   t.deepEqual(deleted.scopes, ["gw"]);
 });
+
+test("Pods map to the Services selecting them now: selectors follow Service changes", (t) => {
+  const { change, objectNamed } = setup();
+  change(`
+apiVersion: v1
+kind: Service
+metadata: {name: canary, namespace: b}
+spec: {clusterIP: 10.0.0.30, selector: {app: reviews}, ports: [{name: http, port: 9080}]}
+`);
+  const pod = `
+apiVersion: v1
+kind: Pod
+metadata: {name: reviews-1, namespace: b, labels: {app: reviews}}
+spec: {serviceAccountName: reviews, containers: [{name: app, image: reviews}]}
+status: {podIP: 10.1.0.9, conditions: [{type: Ready, status: "True"}]}
+`;
+  t.deepEqual(keys(change(pod).req), ["Service/b/canary", "Service/b/reviews"]);
+  change("", [objectNamed("canary")]);
+  t.deepEqual(keys(change(pod.replace("10.1.0.9", "10.1.0.8")).req), ["Service/b/reviews"]);
+});
