@@ -184,3 +184,18 @@ test("config_dump over xDS and HTTP: the proxy's resources, never secret content
   t.is((await fetch(`http://${addr}/debug/config_dump?proxyID=nobody`)).status, 404);
   t.is((await fetch(`http://${addr}/debug/config_dump`)).status, 400);
 });
+
+test("a cancelled stream is forgotten: gone from syncz and from pushes", async (t) => {
+  const h = await Harness.start();
+  t.teardown(() => h.close());
+  h.current = snapshot(cluster("a"));
+  const c = h.client();
+  c.request(CDS);
+  await c.next(CDS);
+  t.is(syncz(h.server).length, 1);
+  const gone = new Promise((resolve) => h.server.once("disconnect", resolve));
+  c.close();
+  await gone;
+  t.deepEqual(syncz(h.server), []);
+  t.is(h.server.push("all"), 0);
+});
