@@ -147,3 +147,34 @@ test("random operations: FIFO, never handed out twice at once, nothing lost, mer
   }
   t.pass();
 });
+
+test("mergePushRequests is associative and commutative (reach: the newest wins)", (t) => {
+  const rand = prng(7);
+  const random = (version: number): PushRequest => {
+    const eds = rand() < 0.5;
+    const keys = new Set<string>();
+    for (let i = 0; i < 3; i++) if (rand() < 0.6) keys.add(`k/a/${Math.floor(rand() * 5)}`);
+    const key = `k/a/${Math.floor(rand() * 5)}`;
+    return {
+      full: !eds,
+      configKeys: rand() < 0.1 ? "all" : keys,
+      types: eds ? EDS_ONLY : ALL_ENVOY_TYPES,
+      reasons: new Map([[eds ? "endpoint" : "config", 1 + Math.floor(rand() * 3)]]),
+      firstEventAt: Math.floor(rand() * 100),
+      version,
+      reach: new Map([[key, { namespace: "a", hosts: [`v${version}`], exportTo: "*" as const }]]),
+    };
+  };
+  const reachOf = (r: PushRequest): string =>
+    JSON.stringify([...r.reach].map(([k, v]) => [k, v.hosts]).sort());
+  for (let i = 0; i < 500; i++) {
+    const [a, b, c] = [random(i * 3), random(i * 3 + 1), random(i * 3 + 2)];
+    const left = mergePushRequests(mergePushRequests(a, b), c);
+    const right = mergePushRequests(a, mergePushRequests(b, c));
+    const swapped = mergePushRequests(c, mergePushRequests(b, a));
+    t.is(summary(left), summary(right));
+    t.is(summary(left), summary(swapped));
+    t.is(reachOf(left), reachOf(right));
+    t.is(reachOf(left), reachOf(swapped));
+  }
+});
