@@ -206,5 +206,9 @@ ${gateway("cross-network", "2024-01-01T00:00:00Z", "[{port: {number: 15443, name
     ],
   );
   t.is(terminal(cs[0]!).cluster, "outbound_.9080_._.reviews.default.svc.cluster.local");
+  t.deepEqual(
+    (cs[0]!.filterChainMatch as { applicationProtocols: string[] }).applicationProtocols,
+    ["istio", "istio-peer-exchange", "istio-http/1.0", "istio-http/1.1", "istio-h2"],
+  );
   t.is(cs[0]!.transportSocket, undefined, "passthrough: the gateway does not terminate TLS");
 });

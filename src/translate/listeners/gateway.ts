@@ -27,7 +27,7 @@ import {
   type MergedServer,
 } from "./gateway-merge.js";
 import { l4RouteFilters, type L4Match, type L4Route } from "./l4-routes.js";
-import { listenerName, outboundSniName } from "./names.js";
+import { ALL_ISTIO_MTLS_ALPNS, listenerName, outboundSniName } from "./names.js";
 import { gatewayServerContext } from "./tls-context.js";
 
 function gatewayHcm(statPrefix: string, rds: string): EnvoyMessage {
@@ -118,7 +118,12 @@ function autoPassthroughChains(ctx: TranslateContext, s: MergedServer): FilterCh
       if (p.protocol === "UDP") continue;
       for (const subset of ["", ...subsets]) {
         const name = outboundSniName(p.port, subset, svc.hostname);
-        out.push({ sniHosts: [name], filters: [tcpProxyFilter(name, name)] });
+        // Only Istio mTLS (by ALPN) may pass: the gateway cannot check the client certificate.
+        out.push({
+          sniHosts: [name],
+          applicationProtocols: ALL_ISTIO_MTLS_ALPNS,
+          filters: [tcpProxyFilter(name, name)],
+        });
       }
     }
   }
