@@ -100,8 +100,9 @@ export function sidecarOutboundRouteNames(ctx: TranslateContext): string[] {
       continue;
     }
     for (const s of e.services) {
-      const hasVip =
-        serviceAddressesFor(s, ctx.proxy, ctx.model.clusterId).length > 0 && !s.headless;
+      const address = serviceAddressesFor(s, ctx.proxy, ctx.model.clusterId)[0] ?? "";
+      // A sniffed port listens on the service's address (not a CIDR): RDS `HOST:PORT`.
+      const hasVip = address !== "" && address !== "0.0.0.0" && !address.includes("/");
       for (const p of s.ports) {
         if (ctx.scope.egress.some((o) => o.port?.number === p.port)) continue;
         if (isHttpProtocol(p.protocol)) names.add(String(p.port));
