@@ -1,28 +1,20 @@
-// Sidecar-only clusters: `inbound|PORT||` per workload port, and the catch-alls.
-//
-// Inbound clusters, as current Istio (inboundTrafficPolicy PASSTHROUGH, the default): ORIGINAL_DST
-// to the address the connection was sent to, bound to 127.0.0.6 so iptables lets the connection
-// through to the application, never cleaned up. With a Sidecar `ingress` listener, one cluster per
+// Sidecar inbound clusters, `inbound|PORT||` per workload port. As current Istio (mesh
+// inboundTrafficPolicy PASSTHROUGH, the default): ORIGINAL_DST to the address the connection was
+// sent to, bound to 127.0.0.6 so iptables lets the connection through to the application, never
+// cleaned up; with inboundTrafficPolicy LOCALHOST, STATIC to 127.0.0.1:PORT. With a Sidecar `ingress` listener, one cluster per
 // listener port instead, STATIC when it names a defaultEndpoint (127.0.0.1:PORT, 0.0.0.0:PORT =
 // the instance IP, or unix://). Only the DestinationRule's (or the Sidecar ingress') connection
 // pool applies to inbound clusters.
 
 import type { ServiceInstance } from "../../registry/mesh/types.js";
 import type { TranslateContext } from "../context.js";
-import { duration, typed, type EnvoyMessage, type GeneratedResource } from "../envoy-message.js";
+import type { EnvoyMessage, GeneratedResource } from "../envoy-message.js";
 import { applyConnectionPool, setUpstreamProtocol } from "./connection-pool.js";
-import { finishCluster, HTTP_PROTOCOL_OPTIONS, newDraft } from "./draft.js";
-import {
-  altStatName,
-  BLACKHOLE_CLUSTER,
-  inboundClusterName,
-  INBOUND_PASSTHROUGH_CLUSTER,
-  PASSTHROUGH_CLUSTER,
-} from "./names.js";
+import { finishCluster, newDraft } from "./draft.js";
+import { altStatName, inboundClusterName } from "./names.js";
 import { parseProtocol } from "../../registry/mesh/protocol.js";
 import { metadata, type JsonValue } from "./struct.js";
 import { portPolicy, type ConnectionPoolSettings, type TrafficPolicy } from "./policy.js";
-import type { MeshConfig } from "../../registry/mesh/mesh-config.js";
 
 /** Istio's "never" for cleanupInterval: the largest duration Envoy accepts, in whole seconds. */
 const NEVER = { seconds: 9223372035, nanos: 0 };
@@ -161,49 +153,4 @@ export function inboundClusters(ctx: TranslateContext): GeneratedResource[] {
   return specs
     .filter((s) => !seen.has(s.port) && seen.add(s.port))
     .map((s) => ({ name: inboundClusterName(s.port), message: inboundCluster(ctx, s) }));
-}
-
-/** Unroutable traffic (REGISTRY_ONLY, no matching route) goes here and is dropped. */
-export function blackHoleCluster(mesh: MeshConfig): GeneratedResource {
-  return {
-    name: BLACKHOLE_CLUSTER,
-    message: {
-      name: BLACKHOLE_CLUSTER,
-      altStatName: altStatName(BLACKHOLE_CLUSTER),
-      type: "STATIC",
-      connectTimeout: duration(mesh.connectTimeout),
-      lbPolicy: "ROUND_ROBIN",
-    },
-  };
-}
-
-function passthrough(ctx: TranslateContext, name: string): Record<string, unknown> {
-  const d = newDraft({ name, altStatName: altStatName(name), type: "ORIGINAL_DST" });
-  applyConnectionPool(d, ctx.model.meshConfig, {});
-  d.fields.lbPolicy = "CLUSTER_PROVIDED";
-  const out = finishCluster(d) as Record<string, unknown>;
-  out.typedExtensionProtocolOptions = {
-    [HTTP_PROTOCOL_OPTIONS]: typed(HTTP_PROTOCOL_OPTIONS, {
-      commonHttpProtocolOptions: { idleTimeout: duration("300s") },
-      useDownstreamProtocolConfig: { httpProtocolOptions: {}, http2ProtocolOptions: {} },
-    }),
-  };
-  return out;
-}
-
-/** ALLOW_ANY: traffic to unknown destinations goes where it was sent. */
-export function passthroughCluster(ctx: TranslateContext): GeneratedResource {
-  return { name: PASSTHROUGH_CLUSTER, message: passthrough(ctx, PASSTHROUGH_CLUSTER) };
-}
-
-/** Inbound traffic to ports no service declares, sent on to the application from 127.0.0.6. */
-export function inboundPassthroughCluster(ctx: TranslateContext): GeneratedResource {
-  const c = passthrough(ctx, INBOUND_PASSTHROUGH_CLUSTER);
-  const v4 = ctx.proxy.ips.length === 0 || ctx.proxy.ips.some((ip) => !ip.includes(":"));
-  const v6 = ctx.proxy.ips.some((ip) => ip.includes(":"));
-  c.upstreamBindConfig = {
-    sourceAddress: { address: v4 ? "127.0.0.6" : "::6", portValue: 0 },
-    ...(v4 && v6 ? { extraSourceAddresses: [{ address: { address: "::6", portValue: 0 } }] } : {}),
-  };
-  return { name: INBOUND_PASSTHROUGH_CLUSTER, message: c };
 }

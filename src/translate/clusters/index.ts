@@ -7,12 +7,8 @@
 
 import type { TranslateContext } from "../context.js";
 import type { GeneratedResource } from "../envoy-message.js";
-import {
-  blackHoleCluster,
-  inboundClusters,
-  inboundPassthroughCluster,
-  passthroughCluster,
-} from "./inbound.js";
+import { inboundClusters } from "./inbound.js";
+import { blackHoleCluster, inboundPassthroughCluster, passthroughCluster } from "./special.js";
 import { outboundClusters } from "./outbound.js";
 
 export { buildOutboundCluster } from "./outbound.js";
