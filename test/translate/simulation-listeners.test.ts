@@ -325,3 +325,54 @@ test("tcp_proxy weighted clusters: every cluster with its weight, callNum picks 
     failure: "cluster v2 not sent",
   });
 });
+
+test("TLS must meet a chain that terminates it (HTTP), and plaintext one that does not", (t) => {
+  const tlsSocket = {
+    name: "envoy.transport_sockets.tls",
+    typedConfig: {
+      "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext",
+    },
+  };
+  const cfg: ProxyConfig = {
+    listeners: [
+      listener(
+        "l",
+        "0.0.0.0",
+        443,
+        [
+          {
+            name: "https",
+            filterChainMatch: { serverNames: ["a.com"] },
+            transportSocket: tlsSocket,
+            filters: [hcmFilter("r")],
+          },
+          { name: "plain", filterChainMatch: {}, filters: [hcmFilter("r")] },
+        ],
+        { listenerFilters: [tlsInspector] },
+      ),
+    ],
+    routes: [routeConfig("r", [vhost("v", ["*"], [toCluster("web")])])],
+    clusters: [staticCluster("web", "10.0.0.1:80")],
+    endpoints: [],
+  };
+  t.like(simulate(cfg, { protocol: "http", port: 443, sni: "a.com" }), {
+    filterChain: "https",
+    cluster: "web",
+    failure: undefined,
+  });
+  t.like(simulate(cfg, { protocol: "http", port: 443, sni: "b.com" }), {
+    filterChain: "plain",
+    failure: "TLS reached the plaintext HTTP filter chain plain",
+  });
+  const onlyTls = {
+    ...cfg,
+    listeners: [
+      listener("l", "0.0.0.0", 443, [
+        { name: "https", transportSocket: tlsSocket, filters: [hcmFilter("r")] },
+      ]),
+    ],
+  };
+  t.like(simulate(onlyTls, { protocol: "http", port: 443 }), {
+    failure: "a plaintext connection reached filter chain https, which terminates TLS",
+  });
+});

@@ -3,32 +3,8 @@
 // no endpoints; there only the route and cluster choice is asserted.
 
 import test from "ava";
-import { translateContext } from "../../src/translate/context.js";
-import { generateAll } from "../../src/translate/index.js";
-import { loadScenario } from "../helpers/scenario.js";
-import {
-  proxyConfig,
-  simulate,
-  type ProxyConfig,
-  type SimRequest,
-} from "../helpers/simulation/index.js";
-
-async function proxy(scenario: string, name: string): Promise<ProxyConfig> {
-  const s = await loadScenario(scenario);
-  const p = s.proxies.find((x) => x.name === name);
-  if (!p) throw new Error(`${scenario} has no proxy ${name}`);
-  return proxyConfig(generateAll(translateContext(s.model, p)));
-}
-
-/** How many of `calls` calls (callNum 0…calls-1) land on each cluster. */
-function spread(cfg: ProxyConfig, req: SimRequest, calls: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (let n = 0; n < calls; n++) {
-    const c = simulate(cfg, { ...req, callNum: n }).cluster ?? "(none)";
-    out[c] = (out[c] ?? 0) + 1;
-  }
-  return out;
-}
+import { simulate, type SimRequest } from "../helpers/simulation/index.js";
+import { scenarioProxy as proxy, spread } from "../helpers/simulation/scenario-proxy.js";
 
 const TOMCAT = (subset: string) => `outbound|8080|${subset}|front-tomcat.default.svc.cluster.local`;
 const TOMCAT_SPLIT = [

@@ -47,6 +47,14 @@ export function simulate(cfg: ProxyConfig, req: SimRequest): SimResult {
   });
   if (!chain) return { ...r, failure: `no matching filter chain in listener ${r.listener}` };
   r.filterChain = chainName(listener, chain);
+  // A chain with a transport socket terminates TLS: a plaintext client fails its handshake.
+  const isTls = req.protocol === "tls" || req.sni !== undefined || req.tls === true;
+  const terminatesTls = obj(chain["transportSocket"]) !== undefined;
+  if (terminatesTls && !isTls)
+    return {
+      ...r,
+      failure: `a plaintext connection reached filter chain ${r.filterChain}, which terminates TLS`,
+    };
   const terminal = list(chain["filters"]).find((f) => {
     const t = anyType(f["typedConfig"]);
     return t === HCM || t === TCP_PROXY;
@@ -68,6 +76,8 @@ export function simulate(cfg: ProxyConfig, req: SimRequest): SimResult {
     );
   }
   r.filter = "http";
+  if (isTls && !terminatesTls)
+    return { ...r, failure: `TLS reached the plaintext HTTP filter chain ${r.filterChain}` };
   if (req.protocol === "tcp" || req.protocol === "tls")
     return {
       ...r,
@@ -108,6 +118,11 @@ function http(cfg: ProxyConfig, r: Result, hcm: Msg, req: SimRequest, ip: string
     return { ...r, failure: `no route for ${httpReq.path} in virtual host ${r.virtualHost} → 404` };
   if ("unsupported" in m) return { ...r, failure: m.unsupported };
   r.route = str(m.route["name"]) ?? `routes[${m.index}]`;
+  r.routeEntry = m.route;
+  const mirrors = list(obj(m.route["route"])?.["requestMirrorPolicies"])
+    .map((p) => str(p["cluster"]))
+    .filter((c): c is string => c !== undefined);
+  if (mirrors.length > 0) r.mirrors = mirrors;
   const redirect = obj(m.route["redirect"]);
   if (redirect) return { ...r, redirect };
   const direct = obj(m.route["directResponse"]);

@@ -59,6 +59,10 @@ export interface SimResult {
   readonly routeConfig?: string;
   readonly virtualHost?: string;
   readonly route?: string;
+  /** The matched Route itself, for its policies (timeout, retryPolicy, typedPerFilterConfig, …). */
+  readonly routeEntry?: Msg;
+  /** Clusters the route mirrors requests to (requestMirrorPolicies). */
+  readonly mirrors?: readonly string[];
   readonly clusters?: readonly SimCluster[];
   /** The cluster this call (callNum) goes to. */
   readonly cluster?: string;
