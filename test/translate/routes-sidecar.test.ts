@@ -336,3 +336,25 @@ spec:
   ]);
   t.is((action(route!).retryPolicy as Record<string, unknown>).retryHostPredicate, undefined);
 });
+
+test("a Sidecar's egressProxy takes the allow_any route", (t) => {
+  const config =
+    REVIEWS +
+    service("egress", "istio-system", "10.0.0.99", "[{name: http, port: 80}]") +
+    `apiVersion: networking.istio.io/v1alpha3
+kind: Sidecar
+metadata: {name: default, namespace: default}
+spec:
+  outboundTrafficPolicy:
+    mode: ALLOW_ANY
+    egressProxy: {host: egress.istio-system.svc.cluster.local, port: {number: 80}}
+---
+`;
+  const rc = routeConfig(contextFor(config), "9080");
+  const allowAny = (rc.virtualHosts as EnvoyMessage[]).at(-1)!;
+  t.is(allowAny.name, "allow_any");
+  t.is(
+    action(routesOf(allowAny)[0]!).cluster,
+    "outbound|80||egress.istio-system.svc.cluster.local",
+  );
+});
