@@ -33,6 +33,7 @@ const files = [
   // Filters, listener filters and transport sockets the translate layer emits inside Any fields.
   "envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy.proto",
   "envoy/extensions/filters/network/mongo_proxy/v3/mongo_proxy.proto",
+  "envoy/extensions/access_loggers/file/v3/file.proto",
   "envoy/extensions/filters/network/rbac/v3/rbac.proto",
   "envoy/extensions/filters/http/cors/v3/cors.proto",
   "envoy/extensions/filters/http/rbac/v3/rbac.proto",

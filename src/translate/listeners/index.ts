@@ -5,9 +5,11 @@
 
 import type { TranslateContext } from "../context.js";
 import type { GeneratedResource } from "../envoy-message.js";
+import { withAccessLogs } from "./access-log.js";
 import { gatewayListeners } from "./gateway.js";
 import { sidecarInboundListeners } from "./inbound.js";
 import { sidecarOutboundListeners } from "./outbound.js";
+import { VIRTUAL_OUTBOUND } from "./names.js";
 import { virtualOutboundListener } from "./virtual-outbound.js";
 
 export function generateListeners(ctx: TranslateContext): GeneratedResource[] {
@@ -21,5 +23,14 @@ export function generateListeners(ctx: TranslateContext): GeneratedResource[] {
             ...sidecarInboundListeners(ctx),
           ]
         : [];
-  return listeners.map((message) => ({ name: message.name as string, message }));
+  const mesh = ctx.model.meshConfig;
+  return listeners.map((l) => {
+    // Istio logs unmatched connections on virtualOutbound, inbound and gateway listeners.
+    const listenerLevel =
+      ctx.proxy.kind === "router" ||
+      l.name === VIRTUAL_OUTBOUND ||
+      l.trafficDirection === "INBOUND";
+    const message = withAccessLogs(l, mesh, listenerLevel);
+    return { name: message.name as string, message };
+  });
 }
