@@ -79,3 +79,28 @@ test("T31: example-app port 80 takes plaintext (DISABLE); 9000 takes only mTLS (
     failure: "no matching filter chain in listener virtualInbound",
   });
 });
+
+test("proxyless gRPC: xds:///echo:7070 takes the API listener of that name; jason reaches v2", async (t) => {
+  const call = (host: string, headers: Record<string, string> = {}): SimRequest => ({
+    protocol: "grpc",
+    port: 7070,
+    host,
+    path: "/echo.Echo/Call",
+    headers,
+  });
+  const local = await proxy("proxyless-grpc-echo", "client-default");
+  t.like(simulate(local, call("echo:7070", { "end-user": "jason" })), {
+    listener: "echo:7070",
+    route: "jason",
+    cluster: svc(7070, "v2", "echo"),
+  });
+  t.like(simulate(local, call("echo:7070")), { cluster: svc(7070, "v1", "echo") });
+  // Another namespace gets the FQDN listeners only.
+  const other = await proxy("proxyless-grpc-echo", "client-other");
+  t.like(simulate(other, call("echo:7070")), {
+    failure: "no listener named echo:7070 (xds:///echo:7070)",
+  });
+  t.like(simulate(other, call("echo.default.svc.cluster.local:7070")), {
+    cluster: svc(7070, "v1", "echo"),
+  });
+});

@@ -34,6 +34,9 @@ const TCP_PROXY = "envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy";
 
 export function simulate(cfg: ProxyConfig, req: SimRequest): SimResult {
   const ip = req.destinationIp ?? NO_LISTENER_IP;
+  const apiOnly = cfg.listeners.length > 0 && cfg.listeners.every((l) => obj(l["apiListener"]));
+  if (req.direction === "proxyless" || (req.direction === undefined && apiOnly))
+    return proxyless(cfg, req, ip);
   const listener = selectListener(cfg, req);
   if (!listener) return { failure: `no listener for ${ip}:${req.port}` };
   const r: Result = { listener: str(listener["name"]) ?? listenerAddress(listener) };
@@ -84,6 +87,17 @@ export function simulate(cfg: ProxyConfig, req: SimRequest): SimResult {
       failure: `a ${req.protocol} connection reached an HTTP connection manager (it would be reset)`,
     };
   return http(cfg, r, config, req, ip);
+}
+
+/** A proxyless gRPC client: the API listener named by the dial target, then its HCM. */
+function proxyless(cfg: ProxyConfig, req: SimRequest, ip: string): SimResult {
+  const target = req.host ?? `${ip}:${req.port}`;
+  const listener = cfg.listeners.find((l) => l["name"] === target);
+  if (!listener) return { failure: `no listener named ${target} (xds:///${target})` };
+  const hcm = obj(obj(listener["apiListener"])?.["apiListener"]);
+  if (!hcm || anyType(hcm) !== HCM)
+    return { listener: target, failure: `listener ${target} has no API listener HCM` };
+  return http(cfg, { listener: target, filter: "http" }, hcm, { ...req, host: target }, ip);
 }
 
 function http(cfg: ProxyConfig, r: Result, hcm: Msg, req: SimRequest, ip: string): SimResult {

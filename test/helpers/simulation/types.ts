@@ -36,9 +36,11 @@ export interface SimRequest {
    * How the connection reaches Envoy. "outbound" (default when the proxy has a listener with
    * useOriginalDst): captured to that listener, handed to the listener for the original
    * destination. "inbound": captured to the inbound listener (port 15006). "direct": to the
-   * listener bound to the port (gateways).
+   * listener bound to the port (gateways). "proxyless" (default when every listener is an API
+   * listener): a gRPC client dialing xds:///<host>, whose API listener is the one named `host`
+   * (e.g. `echo:7070`); the host is also the authority virtual hosts are matched with.
    */
-  readonly direction?: "outbound" | "inbound" | "direct";
+  readonly direction?: "outbound" | "inbound" | "direct" | "proxyless";
   /** Picks among weighted clusters: the n-th call lands where n falls in the cumulative weights. */
   readonly callNum?: number;
 }
