@@ -6,6 +6,7 @@ import { generateEndpoints } from "../../src/translate/endpoints/index.js";
 import type { LocalityGroup } from "../../src/translate/endpoints/locality.js";
 import { parseLocality } from "../../src/translate/endpoints/locality.js";
 import { applyLocalityLb, localityMatches } from "../../src/translate/endpoints/locality-lb.js";
+import type { WorkloadEndpoint } from "../../src/registry/mesh/types.js";
 import { assignmentsOf, ctxFor, pod, proxy, service, type Msg } from "./clusters-helpers.js";
 
 const BASE = "outbound|9080||reviews.default.svc.cluster.local";
@@ -92,6 +93,7 @@ spec:
 function groups(...localities: [string, number][]): LocalityGroup[] {
   return localities.map(([l, weight]) => ({
     locality: parseLocality(l),
+    endpoints: [],
     lbEndpoints: [{}],
     weight,
     priority: 0,
@@ -111,13 +113,13 @@ test("locality rule matching: wildcards and omitted zone / subzone match anythin
 
 test("failover: priorities by shared locality, failover target before other regions, no gaps", (t) => {
   const g = groups(["eu/eu-a", 1], ["us/us-a", 1], ["us/us-b", 1], ["asia/asia-a", 1]);
-  applyLocalityLb("us/us-a", g, { failover: [{ from: "us", to: "eu" }] }, true);
+  applyLocalityLb("us/us-a", {}, g, { failover: [{ from: "us", to: "eu" }] }, true);
   t.deepEqual(
     g.map((x) => x.priority),
     [2, 0, 1, 3],
   );
   const noOutlier = groups(["eu/eu-a", 1], ["us/us-a", 1]);
-  applyLocalityLb("us/us-a", noOutlier, { enabled: true }, false);
+  applyLocalityLb("us/us-a", {}, noOutlier, { enabled: true }, false);
   t.deepEqual(
     noOutlier.map((x) => x.priority),
     [0, 0],
@@ -128,6 +130,7 @@ test("distribute: the first matching rule weights destinations; uncovered locali
   const g = groups(["eu/eu-a", 2], ["us/us-a", 1], ["us/us-b", 3], ["asia/asia-a", 1]);
   applyLocalityLb(
     "us/us-a",
+    {},
     g,
     { distribute: [{ from: "us/*", to: { "us/*": 80, "eu/eu-a": 20 } }] },
     false,
@@ -144,6 +147,7 @@ test("distribute: the first matching rule weights destinations; uncovered locali
   const unmatched = groups(["eu/eu-a", 2]);
   applyLocalityLb(
     "asia/asia-a",
+    {},
     unmatched,
     { distribute: [{ from: "us/*", to: { "us/*": 100 } }] },
     false,
@@ -176,4 +180,52 @@ spec:
   );
   t.deepEqual(priorities(proxy("client", {}, "sidecar", { locality: "us/us-a" })), [1, 0]);
   t.deepEqual(priorities(proxy("client")), [0, 0]);
+});
+
+test("failoverPriority splits localities by the labels endpoints share with the proxy, in order", (t) => {
+  const ep = (network: string, cluster: string) =>
+    ({
+      labels: { "topology.istio.io/network": network, "topology.istio.io/cluster": cluster },
+      weight: 1,
+    }) as unknown as WorkloadEndpoint;
+  const g: LocalityGroup[] = [
+    {
+      locality: parseLocality("us/us-a"),
+      endpoints: [ep("n1", "c1"), ep("n1", "c2"), ep("n2", "c3")],
+      lbEndpoints: [{ a: 1 }, { a: 2 }, { a: 3 }],
+      weight: 3,
+      priority: 0,
+      dropped: false,
+    },
+  ];
+  const proxyLabels = { "topology.istio.io/network": "n1", "topology.istio.io/cluster": "c1" };
+  const out = applyLocalityLb(
+    "us/us-a",
+    proxyLabels,
+    g,
+    { failoverPriority: ["topology.istio.io/network", "topology.istio.io/cluster"] },
+    true,
+  );
+  t.deepEqual(
+    out.map((x) => [x.priority, x.weight, x.lbEndpoints]),
+    [
+      [0, 1, [{ a: 1 }]],
+      [1, 1, [{ a: 2 }]],
+      [2, 1, [{ a: 3 }]],
+    ],
+  );
+  const pinned = applyLocalityLb(
+    "us/us-a",
+    proxyLabels,
+    g,
+    { failoverPriority: ["topology.istio.io/network=n2"] },
+    true,
+  );
+  t.deepEqual(
+    pinned.map((x) => [x.priority, x.lbEndpoints.length]),
+    [
+      [0, 1],
+      [1, 2],
+    ],
+  );
 });

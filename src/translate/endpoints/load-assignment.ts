@@ -38,13 +38,17 @@ export function proxyLocality(ctx: TranslateContext): string {
 }
 
 export function localityGroups(ctx: TranslateContext, plan: OutboundClusterPlan): LocalityGroup[] {
-  const groups = groupByLocality(clusterEndpoints(ctx, plan));
   const setting = effectiveLocalityLbSetting(
     ctx.model.meshConfig,
     plan.policy?.loadBalancer?.localityLbSetting,
   );
-  applyLocalityLb(proxyLocality(ctx), groups, setting, plan.policy?.outlierDetection !== undefined);
-  return groups;
+  return applyLocalityLb(
+    proxyLocality(ctx),
+    ctx.proxy.labels,
+    groupByLocality(clusterEndpoints(ctx, plan)),
+    setting,
+    plan.policy?.outlierDetection !== undefined,
+  );
 }
 
 /** The ClusterLoadAssignment of a cluster (an empty one when it has no endpoints). */

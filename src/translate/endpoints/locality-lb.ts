@@ -1,12 +1,15 @@
-// Locality load balancing on one cluster's locality groups, for one proxy's locality, as Istio:
-//   - `distribute`: the first rule whose `from` matches the proxy sets each destination
+// Locality load balancing on one cluster's locality groups, for one proxy, as Istio:
+//   - `distribute`: the first rule whose `from` matches the proxy's locality sets each destination
 //     locality's weight (split across the groups a wildcard `to` covers, in proportion to their
 //     own weights, rounded up); groups no `to` covers get no endpoints;
-//   - otherwise, when failover is possible (outlier detection on): priority by how much of the
-//     proxy's locality a group shares — 0 same subzone, 1 same zone, 2 same region, 3 other
-//     regions — with `failover` rules pushing other regions than the named `to` to priority 4;
+//   - otherwise, when failover is possible (outlier detection on):
+//       `failoverPriority` labels first: each group is split by how many of the listed labels
+//       (in order) an endpoint shares with the proxy — all → priority 0, the first mismatch at
+//       label j of n → n - j (`label=value` compares with that value instead of the proxy's);
+//       then, unless only failoverPriority is given, priority by how much of the proxy's locality
+//       a group shares — 0 same subzone, 1 same zone, 2 same region, 3 other regions, 4 other
+//       regions than a matching `failover` rule's `to` — combined as label priority × 5 + this;
 //     priorities are then renumbered 0..N without gaps.
-// `failoverPriority` (label-based) is not implemented.
 
 import type { LocalityLbSetting } from "../clusters/policy.js";
 import { parseLocality, type Locality, type LocalityGroup } from "./locality.js";
@@ -47,6 +50,47 @@ function applyDistribute(
   for (const i of unmatched) groups[i]!.dropped = true;
 }
 
+function renumber(groups: LocalityGroup[]): void {
+  const used = [...new Set(groups.map((g) => g.priority))].sort((a, b) => a - b);
+  for (const g of groups) g.priority = used.indexOf(g.priority);
+}
+
+function splitByLabels(
+  groups: LocalityGroup[],
+  proxyLabels: Readonly<Record<string, string>>,
+  failoverPriority: readonly string[],
+): LocalityGroup[] {
+  const n = failoverPriority.length;
+  const rules = failoverPriority.map((entry) => {
+    const eq = entry.indexOf("=");
+    return eq < 0
+      ? { label: entry, value: proxyLabels[entry] ?? "" }
+      : { label: entry.slice(0, eq), value: entry.slice(eq + 1) };
+  });
+  const out: LocalityGroup[] = [];
+  for (const g of groups) {
+    const byPriority = new Map<number, number[]>();
+    g.endpoints.forEach((e, i) => {
+      const j = rules.findIndex((r) => (e.labels[r.label] ?? "") !== r.value);
+      const p = j < 0 ? 0 : n - j;
+      byPriority.set(p, [...(byPriority.get(p) ?? []), i]);
+    });
+    for (const p of [...byPriority.keys()].sort((a, b) => a - b)) {
+      const idx = byPriority.get(p)!;
+      out.push({
+        locality: g.locality,
+        endpoints: idx.map((i) => g.endpoints[i]!),
+        lbEndpoints: idx.map((i) => g.lbEndpoints[i]!),
+        weight: idx.reduce((sum, i) => sum + Math.max(g.endpoints[i]!.weight, 1), 0),
+        priority: p,
+        dropped: false,
+      });
+    }
+  }
+  renumber(out);
+  return out;
+}
+
 function applyFailover(
   proxy: Locality,
   groups: LocalityGroup[],
@@ -58,21 +102,33 @@ function applyFailover(
       const rule = failover.find((f) => f.from === proxy.region);
       if (rule && g.locality.region !== rule.to) p = 4;
     }
-    g.priority = p;
+    g.priority = g.priority * 5 + p;
   }
-  const used = [...new Set(groups.map((g) => g.priority))].sort((a, b) => a - b);
-  for (const g of groups) g.priority = used.indexOf(g.priority);
+  renumber(groups);
 }
 
+/** Applies the setting; returns the groups (split when failoverPriority is used). */
 export function applyLocalityLb(
   proxyLocality: string,
+  proxyLabels: Readonly<Record<string, string>>,
   groups: LocalityGroup[],
   setting: LocalityLbSetting | undefined,
   failoverEnabled: boolean,
-): void {
-  if (!setting || proxyLocality === "") return;
+): LocalityGroup[] {
+  if (!setting) return groups;
   const proxy = parseLocality(proxyLocality);
-  if ((setting.distribute?.length ?? 0) > 0) applyDistribute(proxy, groups, setting.distribute!);
-  else if (failoverEnabled && setting.enabled !== false)
-    applyFailover(proxy, groups, setting.failover ?? []);
+  if ((setting.distribute?.length ?? 0) > 0) {
+    applyDistribute(proxy, groups, setting.distribute!);
+    return groups;
+  }
+  if (!failoverEnabled || setting.enabled === false) return groups;
+  const labels = setting.failoverPriority ?? [];
+  if (labels.length > 0) {
+    if (Object.keys(proxyLabels).length === 0 || groups.length === 0) return groups;
+    const split = splitByLabels(groups, proxyLabels, labels);
+    if ((setting.failover?.length ?? 0) > 0) applyFailover(proxy, split, setting.failover!);
+    return split;
+  }
+  applyFailover(proxy, groups, setting.failover ?? []);
+  return groups;
 }

@@ -16,6 +16,8 @@ export interface Locality {
 
 export interface LocalityGroup {
   readonly locality: Locality;
+  /** The endpoints, and their Envoy form at the same index. */
+  readonly endpoints: WorkloadEndpoint[];
   readonly lbEndpoints: EnvoyMessage[];
   /** Sum of the endpoints' weights; locality LB settings may change it. */
   weight: number;
@@ -66,7 +68,11 @@ export function groupByLocality(endpoints: readonly WorkloadEndpoint[]): Localit
     const k = key(locality);
     let g = groups.get(k);
     if (!g)
-      groups.set(k, (g = { locality, lbEndpoints: [], weight: 0, priority: 0, dropped: false }));
+      groups.set(
+        k,
+        (g = { locality, endpoints: [], lbEndpoints: [], weight: 0, priority: 0, dropped: false }),
+      );
+    g.endpoints.push(e);
     g.lbEndpoints.push(lbEndpoint(e));
     g.weight += e.weight > 0 ? e.weight : 1;
   }
