@@ -12,7 +12,7 @@
 //   running), as istiod's PILOT_ENABLE_EDS_DEBOUNCE=false; a pending burst keeps waiting.
 
 import type { Clock, TimerHandle } from "../clock.js";
-import { isEndpointOnly, mergePushRequests, type PushRequest } from "./push-request.js";
+import { isEndpointOnly, PushRequestMerger, type PushRequest } from "./push-request.js";
 
 export type FlushCause = "immediate" | "quiet" | "max-delay" | "backlog" | "eds-fast-path";
 
@@ -55,7 +55,8 @@ export interface DebounceStats {
 }
 
 export class Debouncer {
-  private pending: PushRequest | undefined;
+  /** The burst waiting to be flushed (merged in linear time). */
+  private pending: PushRequestMerger | undefined;
   private pendingEvents = 0;
   private burstStart = 0;
   private lastEventAt = Number.NEGATIVE_INFINITY;
@@ -91,21 +92,21 @@ export class Debouncer {
       if (this.pending === undefined && quiet) return this.flush(req, 1, now, "immediate");
     }
     if (this.pending === undefined) {
-      this.pending = req;
-      this.pendingEvents = 1;
+      this.pending = new PushRequestMerger();
+      this.pendingEvents = 0;
       this.burstStart = now;
-    } else {
-      this.pending = mergePushRequests(this.pending, req);
-      this.pendingEvents++;
     }
-    if (!this.busy) this.arm();
+    this.pending.add(req);
+    this.pendingEvents++;
+    // armed once per burst; onTimer re-arms while the burst is still going
+    if (!this.busy && this.timer === undefined) this.arm();
   }
 
   /** Stops timers and returns what was still pending (nothing is flushed after this). */
   stop(): PushRequest | undefined {
     this.stopped = true;
     this.disarm();
-    const left = this.pending;
+    const left = this.pending?.build();
     this.pending = undefined;
     this.pendingEvents = 0;
     return left;
@@ -147,7 +148,7 @@ export class Debouncer {
   }
 
   private flushPending(cause: FlushCause): void {
-    const req = this.pending;
+    const req = this.pending?.build();
     if (req === undefined) return;
     this.pending = undefined;
     const events = this.pendingEvents;

@@ -8,7 +8,7 @@
 // handed out next to the old push.
 
 import type { Clock } from "../clock.js";
-import { mergePushRequests, type PushRequest } from "./push-request.js";
+import { PushRequestMerger, type PushRequest } from "./push-request.js";
 
 export interface QueuedPush<P> {
   readonly proxyId: P;
@@ -19,13 +19,13 @@ export interface QueuedPush<P> {
 
 interface InFlight {
   /** Requests that arrived during the push, merged; queued again on markDone. */
-  held: PushRequest | undefined;
+  held: PushRequestMerger | undefined;
   heldSince: number;
 }
 
 export class PushQueue<P = string> {
   /** Map iteration order is insertion order: the FIFO. */
-  private readonly pending = new Map<P, { request: PushRequest; enqueuedAt: number }>();
+  private readonly pending = new Map<P, { merger: PushRequestMerger; enqueuedAt: number }>();
   private readonly inFlight = new Map<P, InFlight>();
 
   constructor(private readonly clock: Pick<Clock, "now">) {}
@@ -33,13 +33,20 @@ export class PushQueue<P = string> {
   enqueue(proxyId: P, request: PushRequest): void {
     const flying = this.inFlight.get(proxyId);
     if (flying) {
-      if (flying.held === undefined) flying.heldSince = this.clock.now();
-      flying.held = flying.held ? mergePushRequests(flying.held, request) : request;
+      if (flying.held === undefined) {
+        flying.held = new PushRequestMerger();
+        flying.heldSince = this.clock.now();
+      }
+      flying.held.add(request);
       return;
     }
     const queued = this.pending.get(proxyId);
-    if (queued) queued.request = mergePushRequests(queued.request, request);
-    else this.pending.set(proxyId, { request, enqueuedAt: this.clock.now() });
+    if (queued) queued.merger.add(request);
+    else
+      this.pending.set(proxyId, {
+        merger: new PushRequestMerger().add(request),
+        enqueuedAt: this.clock.now(),
+      });
   }
 
   /** The proxy that has waited longest, now marked in flight; undefined when none waits. */
@@ -49,7 +56,7 @@ export class PushQueue<P = string> {
     const [proxyId, entry] = first.value;
     this.pending.delete(proxyId);
     this.inFlight.set(proxyId, { held: undefined, heldSince: 0 });
-    return { proxyId, request: entry.request, enqueuedAt: entry.enqueuedAt };
+    return { proxyId, request: entry.merger.build(), enqueuedAt: entry.enqueuedAt };
   }
 
   /** The push handed out for `proxyId` has finished (or failed); held requests are queued again. */
@@ -58,7 +65,7 @@ export class PushQueue<P = string> {
     if (!flying) return;
     this.inFlight.delete(proxyId);
     if (flying.held)
-      this.pending.set(proxyId, { request: flying.held, enqueuedAt: flying.heldSince });
+      this.pending.set(proxyId, { merger: flying.held, enqueuedAt: flying.heldSince });
   }
 
   /** The proxy disconnected: drop what waits for it. */
@@ -88,6 +95,6 @@ export class PushQueue<P = string> {
 
   /** The merged request waiting for a proxy (queued, or held behind its in-flight push). */
   pendingRequest(proxyId: P): PushRequest | undefined {
-    return this.pending.get(proxyId)?.request ?? this.inFlight.get(proxyId)?.held;
+    return (this.pending.get(proxyId)?.merger ?? this.inFlight.get(proxyId)?.held)?.build();
   }
 }

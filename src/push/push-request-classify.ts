@@ -111,7 +111,7 @@ export class ChangeClassifier {
       } else {
         const obj = this.store.get(key);
         const reach = obj
-          ? objectReach(obj, this.domainSuffix, this.exportToDefaults())
+          ? objectReach(obj, this.domainSuffix, this.exportToDefaults(), change.version)
           : undefined;
         acc.full(keyString(key), typesForKind(key.kind), reasonForKind(key.kind), reach);
       }

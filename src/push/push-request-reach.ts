@@ -22,13 +22,14 @@ export const PUBLIC_EXPORT_DEFAULTS: ExportToDefaults = {
 };
 
 function reachOf(
+  version: number,
   namespace: string,
   hosts: readonly string[],
   exportTo: readonly string[] | undefined,
   meshDefault: readonly string[],
 ): ObjectReach {
   const v = parseExportTo(exportTo, namespace, meshDefault);
-  return { namespace, hosts, exportTo: v.all ? "*" : v.namespaces };
+  return { version, namespace, hosts, exportTo: v.all ? "*" : v.namespaces };
 }
 
 interface HostsAndExport {
@@ -38,28 +39,31 @@ interface HostsAndExport {
 }
 
 /**
- * Reach of a Service, ServiceEntry, VirtualService or DestinationRule; undefined for other kinds
- * (the dependency index places those by kind rules).
+ * Reach of a Service, ServiceEntry, VirtualService or DestinationRule as stored at `version`;
+ * undefined for other kinds (the dependency index places those by kind rules).
  */
 export function objectReach(
   o: ConfigObject,
   domainSuffix: string,
   defaults: ExportToDefaults,
+  version: number,
 ): ObjectReach | undefined {
   const ns = o.metadata.namespace ?? "default";
   const spec = (o.body.spec ?? {}) as HostsAndExport;
   switch (o.kind) {
     case "Service":
       return reachOf(
+        version,
         ns,
         [serviceFqdn(o.metadata.name, ns, domainSuffix)],
         exportToAnnotation(o.metadata.annotations?.[EXPORT_TO_ANNOTATION]),
         defaults.defaultServiceExportTo,
       );
     case "ServiceEntry":
-      return reachOf(ns, spec.hosts ?? [], spec.exportTo, defaults.defaultServiceExportTo);
+      return reachOf(version, ns, spec.hosts ?? [], spec.exportTo, defaults.defaultServiceExportTo);
     case "VirtualService":
       return reachOf(
+        version,
         ns,
         (spec.hosts ?? []).map((h) => resolveShortName(h, ns, domainSuffix)),
         spec.exportTo,
@@ -67,6 +71,7 @@ export function objectReach(
       );
     case "DestinationRule":
       return reachOf(
+        version,
         ns,
         spec.host ? [resolveShortName(spec.host, ns, domainSuffix)] : [],
         spec.exportTo,

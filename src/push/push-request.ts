@@ -29,6 +29,8 @@ export type PushReason =
  * wildcards; `exportTo` holds namespaces, or is "*" (visible everywhere).
  */
 export interface ObjectReach {
+  /** Config store version the reach was read at; of two for one key, the higher wins. */
+  readonly version: number;
   readonly namespace: string;
   readonly hosts: readonly string[];
   readonly exportTo: "*" | ReadonlySet<string>;
@@ -86,54 +88,82 @@ export function fullPushForAll(
   };
 }
 
-function unionSets<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): ReadonlySet<T> {
-  if (a === b || b.size === 0) return a;
-  if (a.size === 0) return b;
-  const out = new Set(a);
-  for (const x of b) out.add(x);
-  return out.size === a.size ? a : out;
-}
-
-function sumReasons(
-  a: ReadonlyMap<PushReason, number>,
-  b: ReadonlyMap<PushReason, number>,
-): ReadonlyMap<PushReason, number> {
-  const out = new Map(a);
-  for (const [r, n] of b) out.set(r, (out.get(r) ?? 0) + n);
-  return out;
-}
-
-/** Reach by key; for a key in both, the reach of the newer request (higher version) wins. */
-function mergeReach(newer: PushRequest, older: PushRequest): ReadonlyMap<KeyString, ObjectReach> {
-  if (older.reach.size === 0) return newer.reach;
-  if (newer.reach.size === 0) return older.reach;
-  const out = new Map(older.reach);
-  for (const [k, r] of newer.reach) out.set(k, r);
-  return out;
-}
-
 /**
- * The request that does the work of both. Associative and commutative in everything but `reach`,
- * where the newer (higher version; on a tie, `b`) wins per key: full wins, key and type sets are
- * unioned ("all" absorbs), reason counts add up, the earliest event time and highest version are
- * kept. A key that was deleted in the newer request keeps the older reach, which only widens the
- * scopes considered (never loses one).
+ * Folds any number of requests into one in time linear in their total size (merging pairwise
+ * would copy the growing key set at every step: quadratic for a burst). The rules, which make the
+ * fold associative and commutative: full wins; key and type sets are unioned ("all" absorbs every
+ * key); reason counts add up; the earliest event time and the highest version are kept; per key,
+ * the reach read at the highest store version wins (a key deleted later keeps its older reach,
+ * which only widens the scopes considered).
  */
+export class PushRequestMerger {
+  private only: PushRequest | undefined;
+  private merging = false;
+  private full = false;
+  private all = false;
+  private readonly keys = new Set<KeyString>();
+  private readonly types = new Set<TypeUrlString>();
+  private readonly reasons = new Map<PushReason, number>();
+  private readonly reach = new Map<KeyString, ObjectReach>();
+  private firstEventAt = Number.POSITIVE_INFINITY;
+  private version = Number.NEGATIVE_INFINITY;
+
+  add(req: PushRequest): this {
+    if (this.only === undefined && !this.merging) {
+      this.only = req; // one request needs no copying
+      return this;
+    }
+    if (this.only !== undefined) {
+      this.absorb(this.only);
+      this.only = undefined;
+      this.merging = true;
+    }
+    this.absorb(req);
+    return this;
+  }
+
+  get isEmpty(): boolean {
+    return this.only === undefined && !this.merging;
+  }
+
+  /** The merged request (a snapshot: adding more later does not change it). */
+  build(): PushRequest {
+    if (this.only !== undefined) return this.only;
+    if (!this.merging) throw new Error("PushRequestMerger.build: nothing added");
+    return {
+      full: this.full,
+      configKeys: this.all ? "all" : new Set(this.keys),
+      types: new Set(this.types),
+      reasons: new Map(this.reasons),
+      firstEventAt: this.firstEventAt,
+      version: this.version,
+      reach: new Map(this.reach),
+    };
+  }
+
+  private absorb(req: PushRequest): void {
+    this.full ||= req.full;
+    if (req.configKeys === "all") {
+      this.all = true;
+      this.keys.clear();
+      this.reach.clear();
+    } else if (!this.all) {
+      for (const k of req.configKeys) this.keys.add(k);
+      for (const [k, r] of req.reach) {
+        const seen = this.reach.get(k);
+        if (seen === undefined || seen.version <= r.version) this.reach.set(k, r);
+      }
+    }
+    for (const t of req.types) this.types.add(t);
+    for (const [r, n] of req.reasons) this.reasons.set(r, (this.reasons.get(r) ?? 0) + n);
+    this.firstEventAt = Math.min(this.firstEventAt, req.firstEventAt);
+    this.version = Math.max(this.version, req.version);
+  }
+}
+
+/** The request that does the work of both (see PushRequestMerger for the rules). */
 export function mergePushRequests(a: PushRequest, b: PushRequest): PushRequest {
-  const [older, newer] = a.version > b.version ? [b, a] : [a, b];
-  const configKeys =
-    a.configKeys === "all" || b.configKeys === "all"
-      ? "all"
-      : unionSets(a.configKeys, b.configKeys);
-  return {
-    full: a.full || b.full,
-    configKeys,
-    types: unionSets(a.types, b.types),
-    reasons: sumReasons(a.reasons, b.reasons),
-    firstEventAt: Math.min(a.firstEventAt, b.firstEventAt),
-    version: Math.max(a.version, b.version),
-    reach: configKeys === "all" ? new Map() : mergeReach(newer, older),
-  };
+  return new PushRequestMerger().add(a).add(b).build();
 }
 
 /**

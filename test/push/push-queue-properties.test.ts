@@ -162,7 +162,9 @@ test("mergePushRequests is associative and commutative (reach: the newest wins)"
       reasons: new Map([[eds ? "endpoint" : "config", 1 + Math.floor(rand() * 3)]]),
       firstEventAt: Math.floor(rand() * 100),
       version,
-      reach: new Map([[key, { namespace: "a", hosts: [`v${version}`], exportTo: "*" as const }]]),
+      reach: new Map([
+        [key, { version, namespace: "a", hosts: [`v${version}`], exportTo: "*" as const }],
+      ]),
     };
   };
   const reachOf = (r: PushRequest): string =>

@@ -122,28 +122,22 @@ test("mergePushRequests: full wins, keys and types union, all absorbs, reasons a
   t.deepEqual(keys(mergePushRequests(vs, eds)), keys(m), "commutative in keys");
 });
 
-test("reach of a key: the newer request's wins whatever the merge order", (t) => {
-  const older = {
-    ...req(["Service/a/x"], { version: 1 }),
-    reach: new Map([["Service/a/x", { namespace: "a", hosts: ["x"], exportTo: "*" as const }]]),
+test("reach of a key: the one read at the highest store version wins, in any merge order", (t) => {
+  const reach = (version: number, exportTo: "*" | ReadonlySet<string>) =>
+    new Map([["Service/a/x", { version, namespace: "a", hosts: ["x"], exportTo }]]);
+  // a request of a later version that carries an older reading of the key (merged earlier)
+  const laterRequest = {
+    ...req(["Service/a/x", "Service/a/z"], { version: 9 }),
+    reach: reach(1, "*"),
   };
-  const newer = {
-    ...req(["Service/a/x"], { version: 2 }),
-    reach: new Map([
-      [
-        "Service/a/x",
-        { namespace: "a", hosts: ["x"], exportTo: new Set(["a"]) as ReadonlySet<string> },
-      ],
-    ]),
-  };
-  t.is(
-    mergePushRequests(older, newer).reach.get("Service/a/x")!.exportTo,
-    newer.reach.get("Service/a/x")!.exportTo,
-  );
-  t.is(
-    mergePushRequests(newer, older).reach.get("Service/a/x")!.exportTo,
-    newer.reach.get("Service/a/x")!.exportTo,
-  );
+  const newerReading = { ...req(["Service/a/x"], { version: 2 }), reach: reach(2, new Set(["a"])) };
+  for (const merged of [
+    mergePushRequests(laterRequest, newerReading),
+    mergePushRequests(newerReading, laterRequest),
+  ]) {
+    t.is(merged.reach.get("Service/a/x")!.version, 2);
+    t.is(merged.version, 9);
+  }
 });
 
 test("escalateToFull makes an endpoint-only request full for the keys named, events unchanged", (t) => {
