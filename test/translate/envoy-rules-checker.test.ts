@@ -143,7 +143,13 @@ test("encode: an Envoy type meshpilot's encoder was not generated for", (t) => {
     {
       name: "hcm",
       typedConfig: hcm({
-        httpFilters: [{ name: "envoy.filters.http.buffer", typedConfig: buffer }],
+        httpFilters: [
+          { name: "envoy.filters.http.buffer", typedConfig: buffer },
+          {
+            name: "envoy.filters.http.router",
+            typedConfig: { "@type": T("envoy.extensions.filters.http.router.v3.Router") },
+          },
+        ],
       }),
     },
   ]);
@@ -245,4 +251,19 @@ test("a Struct written as plain JSON is reported once (the encoder would send {}
   );
   const struct = { fields: { services: { listValue: { values: [{ stringValue: "a" }] } } } };
   t.deepEqual(found(CLUSTER, edsCluster({ metadata: { filterMetadata: { istio: struct } } })), []);
+});
+
+test("deprecated fields are noted, not counted as violations", (t) => {
+  const route = {
+    match: { prefix: "/", headers: [{ name: "end-user", exactMatch: "jason" }] },
+    route: { cluster: "c" },
+  };
+  const all = checkEnvoyMessage(ROUTES, routeConfig({ routes: [route] }));
+  t.deepEqual(violationsOf(all), []);
+  t.deepEqual(
+    all.filter((v) => v.kind === "deprecated").map((v) => `${v.path} ${v.message}`),
+    [
+      "virtualHosts[0].routes[0].match.headers[0].exactMatch envoy.config.route.v3.HeaderMatcher.exactMatch is deprecated",
+    ],
+  );
 });

@@ -12,6 +12,7 @@ for (const name of await scenarioNames()) {
     const scenario = await loadScenario(name);
     const problems: string[] = [];
     const unchecked = new Set<string>();
+    const deprecated = new Set<string>();
     let count = 0;
     for (const proxy of scenario.proxies) {
       const resources = generateAll(translateContext(scenario.model, proxy));
@@ -21,6 +22,7 @@ for (const name of await scenarioNames()) {
           count++;
           for (const v of checkEnvoyMessage(typeUrl, r.message)) {
             if (v.kind === "unchecked") unchecked.add(v.rule);
+            else if (v.kind === "deprecated") deprecated.add(v.message);
             else problems.push(`${proxy.name} ${kind} ${r.name}: ${formatViolation(v)}`);
           }
         }
@@ -29,6 +31,7 @@ for (const name of await scenarioNames()) {
     t.log(`${count} resources checked`);
     if (unchecked.size > 0)
       t.log(`declared but unchecked rules: ${[...unchecked].sort().join(", ")}`);
+    if (deprecated.size > 0) t.log(`deprecated fields set: ${[...deprecated].sort().join(", ")}`);
     t.deepEqual(problems, []);
   });
 }

@@ -86,6 +86,8 @@ export function checkMessage(sink: Sink, type: protobuf.Type, value: unknown, pa
     if (field.partOf && !isSet(v)) continue; // unset oneof member or proto3 optional: no rules apply
     const rules = disabled ? undefined : fieldRules(field);
     const p = join(path, field.name);
+    if (isSet(v) && field.options?.["deprecated"] === true)
+      sink.deprecated(p, `${type.fullName.slice(1)}.${field.name}`);
     if (field instanceof protobuf.MapField) checkMap(sink, field, rules, v, p);
     else if (field.repeated) checkRepeated(sink, field, rules, v, p);
     else {

@@ -127,7 +127,10 @@ export function checkListener(sink: Sink, listener: Obj): void {
       seen.set(key, i);
     }
   });
-  const chains: Array<readonly [Obj, string]> = list(listener["filterChains"]).map((c, i) => [c, `filterChains[${i}]`]);
+  const chains: Array<readonly [Obj, string]> = list(listener["filterChains"]).map((c, i) => [
+    c,
+    `filterChains[${i}]`,
+  ]);
   const def = obj(listener["defaultFilterChain"]);
   if (def) chains.push([def, "defaultFilterChain"]);
   for (const [chain, cp] of chains) {

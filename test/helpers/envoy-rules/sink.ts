@@ -7,8 +7,12 @@ export interface Violation {
   /** The rule, e.g. `string.min_len`, `message.required`, `oneof.required`, `unknown field`. */
   readonly rule: string;
   readonly message: string;
-  /** `unchecked`: the proto declares a rule this checker does not implement. */
-  readonly kind: "violation" | "unchecked";
+  /**
+   * `unchecked`: the proto declares a rule this checker does not implement. `deprecated`: the
+   * field is marked deprecated in Envoy's protos (Envoy warns, and may reject it in a later
+   * release); not a violation.
+   */
+  readonly kind: "violation" | "unchecked" | "deprecated";
 }
 
 export class Sink {
@@ -17,6 +21,15 @@ export class Sink {
 
   violation(path: string, rule: string, message: string): void {
     this.found.push({ path, rule, message, kind: "violation" });
+  }
+
+  deprecated(path: string, field: string): void {
+    this.found.push({
+      path,
+      rule: "deprecated",
+      message: `${field} is deprecated`,
+      kind: "deprecated",
+    });
   }
 
   unchecked(path: string, rule: string): void {
