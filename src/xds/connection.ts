@@ -206,14 +206,7 @@ export class XdsConnection {
     const proxy = this.proxy as Proxy;
     if (!isAllowedFor(proxy.kind, typeUrl)) return emptySet(typeUrl);
     if (DEBUG_TYPES.has(typeUrl)) {
-      const names =
-        st instanceof SotwTypeState
-          ? st.wildcard
-            ? undefined
-            : st.names
-          : st.wildcard
-            ? undefined
-            : st.names;
+      const names = st.wildcard ? undefined : st.names;
       return this.host.debugSet(typeUrl, proxy, names);
     }
     this.snapshot ??= this.host.resolve(proxy);
