@@ -239,3 +239,30 @@ test("streams in step share one encoded diff; a stream that NACKed falls out of 
   t.deepEqual((await a.next(CDS)).names(), ["a"]);
   t.deepEqual((await b.next(CDS)).names(), ["a"]);
 });
+
+test("delta ADS multiplexes types on one stream with their own nonces", async (t) => {
+  const h = await Harness.start();
+  t.teardown(() => h.close());
+  h.current = base();
+  const c = h.client(delta);
+  c.deltaRequest(CDS);
+  c.deltaRequest(EDS, { subscribe: ["b"] });
+  const [cds, eds] = [await c.next(CDS), await c.next(EDS)];
+  t.deepEqual([cds.names(), eds.names()], [["a", "b"], ["b"]]);
+  t.not(cds.nonce, eds.nonce);
+  c.ack(cds);
+  c.ack(eds);
+  h.set(
+    snapshot(
+      cluster("a"),
+      cluster("b"),
+      endpoints("a", [["10.0.0.1", 80]]),
+      endpoints("b", [["10.0.0.7", 80]]),
+    ),
+    [EDS],
+  );
+  const r = await c.next();
+  t.is(r.typeUrl, EDS, "an endpoint-only push sends EDS only");
+  t.deepEqual(r.names(), ["b"]);
+  t.deepEqual(await c.barrier(), []);
+});
