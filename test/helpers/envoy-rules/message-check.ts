@@ -24,6 +24,7 @@ import {
 import { checkScalarShape, enumNumber } from "./shape.js";
 import type { Sink } from "./sink.js";
 import { checkBytes, checkString } from "./string-rules.js";
+import { checkMap, checkRepeated, type ValueOps } from "./collections.js";
 
 const ANY = ".google.protobuf.Any";
 const DURATION = ".google.protobuf.Duration";
@@ -88,8 +89,8 @@ export function checkMessage(sink: Sink, type: protobuf.Type, value: unknown, pa
     const p = join(path, field.name);
     if (isSet(v) && field.options?.["deprecated"] === true)
       sink.deprecated(p, `${type.fullName.slice(1)}.${field.name}`);
-    if (field instanceof protobuf.MapField) checkMap(sink, field, rules, v, p);
-    else if (field.repeated) checkRepeated(sink, field, rules, v, p);
+    if (field instanceof protobuf.MapField) checkMap(sink, field, rules, v, p, OPS);
+    else if (field.repeated) checkRepeated(sink, field, rules, v, p, OPS);
     else {
       const shapeOk = !isSet(v) || checkShape(sink, field, v, p, rules);
       if (rules && shapeOk) applyRules(sink, field, rules, v, p);
@@ -196,101 +197,7 @@ function applyRules(
   }
 }
 
-function checkRepeated(
-  sink: Sink,
-  field: protobuf.Field,
-  rules: Rules | undefined,
-  v: unknown,
-  path: string,
-): void {
-  if (isSet(v) && !Array.isArray(v)) {
-    sink.violation(path, "type", "is not a list");
-    return;
-  }
-  const items = (v ?? []) as unknown[];
-  const shapeOk = items.map((item, i) => {
-    if (isSet(item)) return checkShape(sink, field, item, `${path}[${i}]`, undefined);
-    sink.violation(`${path}[${i}]`, "type", "a list item is null");
-    return false;
-  });
-  const r = subRules(rules?.["repeated"]);
-  for (const kind of Object.keys(rules ?? {}))
-    if (kind !== "repeated" && kind !== "message")
-      sink.unchecked(path, `${kind} on a repeated field`);
-  if (!r || (r["ignore_empty"] === true && items.length === 0)) return;
-  if (r["min_items"] !== undefined && items.length < Number(r["min_items"]))
-    sink.violation(
-      path,
-      "repeated.min_items",
-      `has ${items.length} items; at least ${String(r["min_items"])} needed`,
-    );
-  if (r["max_items"] !== undefined && items.length > Number(r["max_items"]))
-    sink.violation(
-      path,
-      "repeated.max_items",
-      `has ${items.length} items; at most ${String(r["max_items"])} allowed`,
-    );
-  if (r["unique"] === true) {
-    const seen = new Set<string>();
-    items.forEach((item, i) => {
-      const k = JSON.stringify(item);
-      if (seen.has(k)) sink.violation(`${path}[${i}]`, "repeated.unique", `${k} appears twice`);
-      seen.add(k);
-    });
-  }
-  const itemRules = subRules(r["items"]);
-  if (itemRules)
-    items.forEach((item, i) => {
-      if (shapeOk[i]) applyRules(sink, field, itemRules, item, `${path}[${i}]`);
-    });
-  for (const k of Object.keys(r))
-    if (!["min_items", "max_items", "unique", "items", "ignore_empty"].includes(k))
-      sink.unchecked(path, `repeated.${k}`);
-}
-
-function checkMap(
-  sink: Sink,
-  field: protobuf.MapField,
-  rules: Rules | undefined,
-  v: unknown,
-  path: string,
-): void {
-  if (isSet(v) && !isRecord(v)) {
-    sink.violation(path, "type", "is not a map (object)");
-    return;
-  }
-  const entries = Object.entries((v ?? {}) as Record<string, unknown>);
-  const at = (k: string) => `${path}[${JSON.stringify(k)}]`;
-  const badShape = new Set<string>();
-  for (const [k, val] of entries) {
-    if (!isSet(val)) sink.violation(at(k), "map.no_sparse", "a map value is null");
-    else if (!checkShape(sink, field, val, at(k), undefined)) badShape.add(k);
-  }
-  const r = subRules(rules?.["map"]);
-  if (!r || (r["ignore_empty"] === true && entries.length === 0)) return;
-  if (r["min_pairs"] !== undefined && entries.length < Number(r["min_pairs"]))
-    sink.violation(
-      path,
-      "map.min_pairs",
-      `has ${entries.length} entries; at least ${String(r["min_pairs"])} needed`,
-    );
-  if (r["max_pairs"] !== undefined && entries.length > Number(r["max_pairs"]))
-    sink.violation(
-      path,
-      "map.max_pairs",
-      `has ${entries.length} entries; at most ${String(r["max_pairs"])} allowed`,
-    );
-  const keyRules = subRules(r["keys"]);
-  const valueRules = subRules(r["values"]);
-  for (const [k, val] of entries) {
-    for (const [kind, kr] of Object.entries(keyRules ?? {})) {
-      if (kind === "string") checkString(sink, at(k), subRules(kr) ?? {}, k);
-      else if (isNumericKind(kind)) checkNumber(sink, at(k), kind, subRules(kr) ?? {}, Number(k));
-      else sink.unchecked(path, `map.keys.${kind}`);
-    }
-    if (valueRules && !badShape.has(k)) applyRules(sink, field, valueRules, val, at(k));
-  }
-  for (const k of Object.keys(r))
-    if (!["min_pairs", "max_pairs", "no_sparse", "keys", "values", "ignore_empty"].includes(k))
-      sink.unchecked(path, `map.${k}`);
-}
+const OPS: ValueOps = {
+  shape: (sink, field, v, path) => checkShape(sink, field, v, path, undefined),
+  apply: applyRules,
+};
