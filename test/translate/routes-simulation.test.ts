@@ -136,3 +136,10 @@ test("redirect and direct response", async (t) => {
   t.like(simulate(cfg, req("/old")).redirect, { pathRedirect: "/new", responseCode: "FOUND" });
   t.deepEqual(simulate(cfg, req("/healthz")).directResponse, { status: 200, body: "ok" });
 });
+
+test("001-B edge: a subset before its DestinationRule goes to BlackHoleCluster (503), never to an unsent cluster", async (t) => {
+  const cfg = await proxy("rds-subset-before-dr", "productpage-sidecar");
+  const r = simulate(cfg, toReviews());
+  t.is(r.cluster, "BlackHoleCluster");
+  t.deepEqual(r.endpoints ?? [], []);
+});
