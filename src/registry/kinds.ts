@@ -55,7 +55,10 @@ export type Kind = (typeof KINDS)[number];
 interface SchemaModel {
   validate(): void;
 }
-type SchemaCtor = new (data: Record<string, unknown>) => SchemaModel;
+type SchemaCtor = (new (data: Record<string, unknown>) => SchemaModel) & {
+  /** The apiVersion the schema was published for. */
+  readonly apiVersion?: string;
+};
 
 export interface KindInfo {
   readonly kind: Kind;

@@ -346,3 +346,32 @@ test("meshNetworks fromRegistry takes Istio's free-form cluster ids", (t) => {
     t.deepEqual(r.issues, [], cluster);
   }
 });
+
+test("networking.istio.io/v1 and security.istio.io/v1 objects are accepted and checked", (t) => {
+  const text = [
+    "apiVersion: networking.istio.io/v1",
+    "kind: VirtualService",
+    "metadata: {name: r}",
+    "spec: {hosts: [r], http: [{route: [{destination: {host: r}}]}]}",
+    "---",
+    "apiVersion: security.istio.io/v1",
+    "kind: PeerAuthentication",
+    "metadata: {name: p}",
+    "spec: {mtls: {mode: STRICT}}",
+    "---",
+    "apiVersion: networking.istio.io/v1",
+    "kind: DestinationRule",
+    "metadata: {name: d}",
+    "spec: {host: r, subsets: [{name: v1, labels: {version: v1}}], trafficPolicy: {loadBalancer: {simple: FASTEST}}}",
+  ].join("\n");
+  const r = readYamlText(text, "v1.yaml");
+  t.deepEqual(
+    r.objects.map((o) => o.kind),
+    ["VirtualService", "PeerAuthentication"],
+  );
+  t.is(r.issues.length, 1);
+  t.like(r.issues[0], {
+    object: { kind: "DestinationRule" },
+    path: "spec.trafficPolicy.loadBalancer.simple",
+  });
+});

@@ -85,6 +85,9 @@ export function validateDocument(
     try {
       new schema({
         ...doc,
+        // networking.istio.io/v1 and security.istio.io/v1 PeerAuthentication are checked against
+        // the v1beta1 schema (same shape); the schema pins its own apiVersion.
+        apiVersion: schema.apiVersion ?? apiVersion,
         metadata: { ...metadata, namespace: namespace || undefined },
       }).validate();
     } catch (e) {
