@@ -22,6 +22,7 @@ import { decodeDiscoveryRequestFast } from "./request-decoder.js";
 import type { Proxy } from "./proxy-identity.js";
 import { ADS_SERVICE, PER_TYPE_SERVICES } from "./type-urls.js";
 import { XdsMetrics } from "./metrics.js";
+import { WriteBudget } from "./write-budget.js";
 
 export type SnapshotResolver = (proxy: Proxy) => ResourceSnapshot;
 
@@ -97,20 +98,19 @@ export class XdsServer extends EventEmitter implements ConnectionHost {
   private h2Server?: H2GrpcServer;
   private readonly byProxy = new Map<string, Set<XdsConnection>>();
   readonly maxWritesInFlight: number;
-  private readonly maxBytesInFlight: number;
-  private bytesInFlight = 0;
-  private readonly waiting = new Set<XdsConnection>();
-  private draining = false;
-  private readonly stuckAfterMs: number;
-  private stuckTimer?: NodeJS.Timeout;
+  private readonly budget: WriteBudget<XdsConnection>;
   private readonly clock: () => number;
   private readonly metrics?: XdsMetrics;
 
   constructor(private readonly options: XdsServerOptions) {
     super();
     this.maxWritesInFlight = options.maxWritesInFlight ?? 4;
-    this.maxBytesInFlight = options.maxBytesInFlight ?? 32 * 1024 * 1024;
-    this.stuckAfterMs = options.stuckAfterMs ?? 5000;
+    this.budget = new WriteBudget(
+      options.maxBytesInFlight ?? 32 * 1024 * 1024,
+      options.stuckAfterMs ?? 5000,
+      () => this.now(),
+      () => this.connections(),
+    );
     this.clock = options.now ?? Date.now;
     this.metrics = options.metrics;
     const maxReceive = options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_BYTES;
@@ -192,7 +192,7 @@ export class XdsServer extends EventEmitter implements ConnectionHost {
 
   /** Closes every stream and the listener. */
   async close(): Promise<void> {
-    if (this.stuckTimer) clearTimeout(this.stuckTimer);
+    this.budget.close();
     for (const c of this.connections()) c.close(grpc.status.UNAVAILABLE, "server shutting down");
     this.grpcServer?.forceShutdown();
     await this.h2Server?.close();
@@ -253,7 +253,7 @@ export class XdsServer extends EventEmitter implements ConnectionHost {
   unregister(c: XdsConnection): void {
     const id = (c.proxy as Proxy).id;
     const set = this.byProxy.get(id);
-    this.waiting.delete(c);
+    this.budget.forget(c);
     if (set?.delete(c)) {
       if (set.size === 0) this.byProxy.delete(id);
       this.metrics?.connected(-1);
@@ -273,56 +273,29 @@ export class XdsServer extends EventEmitter implements ConnectionHost {
   }
 
   onSend(_c: XdsConnection, typeUrl: string, bytes: number): void {
-    this.bytesInFlight += bytes;
+    this.budget.sent(bytes);
     this.metrics?.sent(typeUrl, bytes);
   }
 
   mayWrite(c: XdsConnection): boolean {
-    if (this.bytesInFlight < this.maxBytesInFlight) return true;
-    this.waiting.add(c);
-    this.stuckTimer ??= setTimeout(() => {
-      this.stuckTimer = undefined;
-      this.releaseStuckStreams();
-    }, this.stuckAfterMs).unref();
-    return false;
+    return this.budget.mayWrite(c);
+  }
+
+  written(bytes: number): void {
+    this.budget.written(bytes);
   }
 
   /**
    * Takes streams whose oldest unflushed write is older than stuckAfterMs out of the write
-   * budget, and lets waiting streams go on. Runs on a timer while streams wait for budget.
+   * budget, and lets waiting streams go on. Also runs on a timer while streams wait for budget.
    */
   releaseStuckStreams(): number {
-    const now = this.now();
-    let released = 0;
-    for (const c of this.connections()) {
-      const at = c.oldestPendingWriteAt;
-      if (at !== undefined && now - at >= this.stuckAfterMs) {
-        c.releaseBudget();
-        released++;
-      }
-    }
-    this.written(0);
-    return released;
+    return this.budget.releaseStuck();
   }
 
   /** Streams waiting for room in the server-wide write budget. */
   get waitingStreams(): number {
-    return this.waiting.size;
-  }
-
-  written(bytes: number): void {
-    this.bytesInFlight -= bytes;
-    if (this.draining) return;
-    this.draining = true;
-    try {
-      for (const c of this.waiting) {
-        if (this.bytesInFlight >= this.maxBytesInFlight) break;
-        this.waiting.delete(c);
-        c.resumeFlush();
-      }
-    } finally {
-      this.draining = false;
-    }
+    return this.budget.waitingStreams;
   }
 
   cdsSent(c: XdsConnection): void {
@@ -332,6 +305,6 @@ export class XdsServer extends EventEmitter implements ConnectionHost {
 
   /** Bytes written by all streams and not yet flushed to their sockets. */
   get pendingBytes(): number {
-    return this.bytesInFlight;
+    return this.budget.pendingBytes;
   }
 }
