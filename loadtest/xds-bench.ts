@@ -120,6 +120,7 @@ console.log(
   "JSON " +
     JSON.stringify({
       variant,
+      transport,
       shape,
       N,
       M,
