@@ -5,7 +5,7 @@
 // A few load-time checks Envoy makes beyond those annotations are in semantics.ts.
 
 import { checkMessage } from "./message-check.js";
-import { reflectedTypeForUrl } from "./proto-root.js";
+import { reflectedTypeForUrl, unknownTypeMessage } from "./proto-root.js";
 import { checkRoundTrip } from "./round-trip.js";
 import { checkListener, checkRouteConfiguration } from "./semantics.js";
 import { Sink, type Violation } from "./sink.js";
@@ -27,7 +27,7 @@ export function checkEnvoyMessage(
   const sink = new Sink();
   const type = reflectedTypeForUrl(typeUrl);
   if (!type) {
-    sink.violation("", "any.type", `${typeUrl} names no message in Envoy's protos`);
+    sink.violation("", "any.type", unknownTypeMessage(typeUrl));
     return sink.found;
   }
   checkMessage(sink, type, message, "");

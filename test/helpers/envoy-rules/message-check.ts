@@ -11,7 +11,7 @@ import {
   subRules,
   type Rules,
 } from "./annotations.js";
-import { reflectedTypeForUrl } from "./proto-root.js";
+import { reflectedTypeForUrl, unknownTypeMessage } from "./proto-root.js";
 import {
   checkAny,
   checkBool,
@@ -110,11 +110,7 @@ function checkInlineAny(sink: Sink, value: Record<string, unknown>, path: string
   }
   const inner = reflectedTypeForUrl(typeUrl);
   if (!inner) {
-    sink.violation(
-      join(path, "@type"),
-      "any.type",
-      `${typeUrl} names no message in Envoy's protos`,
-    );
+    sink.violation(join(path, "@type"), "any.type", unknownTypeMessage(typeUrl));
     return;
   }
   const rest = { ...value };

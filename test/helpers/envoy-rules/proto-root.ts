@@ -61,9 +61,26 @@ function loadPackageDir(pkg: string): void {
       .map((f) => `${rel}/${f}`);
     if (files.length === 0) continue;
     const r = envoyRoot();
-    r.loadSync(files, { keepCase: false, alternateCommentMode: false });
-    r.resolveAll();
+    try {
+      r.loadSync(files, { keepCase: false, alternateCommentMode: false });
+      r.resolveAll();
+    } catch (e) {
+      // The type stays unknown (and is reported as such); keep the reason for the report.
+      loadErrors.set(rel, (e as Error).message);
+    }
   }
+}
+
+const loadErrors = new Map<string, string>();
+
+/** Why the folder of a type's package could not be read, if it could not. */
+export function loadErrorFor(fullName: string): string | undefined {
+  const parts = fullName.split(".");
+  for (let n = parts.length - 1; n > 0; n--) {
+    const err = loadErrors.get(parts.slice(0, n).join("/"));
+    if (err) return err;
+  }
+  return undefined;
 }
 
 function lookup(fullName: string): protobuf.Type | undefined {
@@ -89,4 +106,10 @@ export function reflectedTypeForUrl(typeUrl: string): protobuf.Type | undefined 
   const slash = typeUrl.lastIndexOf("/");
   if (slash < 0) return undefined;
   return reflectedType(typeUrl.slice(slash + 1));
+}
+
+/** The report for a type URL that names no loadable Envoy message. */
+export function unknownTypeMessage(typeUrl: string): string {
+  const err = loadErrorFor(typeUrl.slice(typeUrl.lastIndexOf("/") + 1));
+  return `${typeUrl} names no message in Envoy's protos${err ? ` (its protos did not load: ${err})` : ""}`;
 }
