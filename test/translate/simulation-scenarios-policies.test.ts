@@ -104,3 +104,44 @@ test("proxyless gRPC: xds:///echo:7070 takes the API listener of that name; jaso
     cluster: svc(7070, "v1", "echo"),
   });
 });
+
+test("T6: Sidecar scopes decide which services a proxy's listeners carry", async (t) => {
+  const http = (host: string, port: number): SimRequest => ({
+    protocol: "http",
+    port,
+    host,
+    destinationIp: "10.96.8.20",
+  });
+  const otherSvc = "outbound|8080||other-svc.other.svc.cluster.local";
+  // bookinfo's default Sidecar (./*, istio-system/*): namespace other is out of scope.
+  const reviews = await proxy("lds-sidecar-scope", "reviews-v1-sidecar");
+  t.like(simulate(reviews, http("other-svc.other.svc.cluster.local:8080", 8080)), {
+    listener: "virtualOutbound",
+    cluster: "PassthroughCluster",
+  });
+  t.like(simulate(reviews, { protocol: "http", port: 9080, host: "ratings.bookinfo:9080" }), {
+    cluster: "outbound|9080||ratings.bookinfo.svc.cluster.local",
+  });
+  // No Sidecar in namespace other: every service.
+  const other = await proxy("lds-sidecar-scope", "other-sidecar");
+  t.like(simulate(other, http("other-svc:8080", 8080)), {
+    cluster: otherSvc,
+    endpoints: ["127.0.8.5:8080"],
+  });
+  // ratings' own Sidecar: its 9080 egress listener carries reviews only; ingress goes to 127.0.0.1:8080.
+  const ratings = await proxy("lds-sidecar-scope", "ratings-v1-sidecar");
+  t.like(simulate(ratings, { protocol: "http", port: 9080, host: "reviews.bookinfo:9080" }), {
+    cluster: "outbound|9080||reviews.bookinfo.svc.cluster.local",
+  });
+  t.like(simulate(ratings, { protocol: "http", port: 9080, host: "ratings.bookinfo:9080" }), {
+    cluster: "PassthroughCluster",
+  });
+  const inbound = simulate(ratings, {
+    protocol: "http",
+    direction: "inbound",
+    destinationIp: "127.0.8.2",
+    port: 9080,
+    host: "ratings:9080",
+  });
+  t.like(inbound, { cluster: "inbound|9080||", endpoints: ["127.0.0.1:8080"] });
+});
