@@ -36,6 +36,8 @@ export function proxylessListeners(ctx: TranslateContext): GeneratedResource[] {
             address: { socketAddress: { address, portValue: p.port } },
             apiListener: {
               apiListener: typed(HCM, {
+                // gRPC ignores it, but Envoy's proto rules require a non-empty stat prefix.
+                statPrefix: name,
                 httpFilters: GRPC_HTTP_FILTERS,
                 rds: {
                   configSource: ADS_CONFIG_SOURCE,
