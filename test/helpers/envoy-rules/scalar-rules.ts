@@ -41,7 +41,7 @@ function checkOrdered(
   ]
     .filter((r) => r !== "")
     .join("/");
-  if (upper !== undefined && lower !== undefined && upper <= lower) {
+  if (upper !== undefined && lower !== undefined && lower > upper) {
     // Reversed range: the value must lie outside (lower, upper).
     if (!belowUpper && !aboveLower) fail(ruleName, `${shown} must be ${bounds.join(" or ")}`);
   } else if (!belowUpper || !aboveLower) fail(ruleName, `${shown} must be ${bounds.join(" and ")}`);
