@@ -14,6 +14,8 @@ import { resolveServeSettings, type ServeSettings } from "../settings.js";
 import { XdsServer } from "../xds/ads-server.js";
 import { registerXdsDebugRoutes } from "../xds/debug-routes.js";
 import { EMPTY_SNAPSHOT } from "../xds/encoded-resource.js";
+import { XdsMetrics } from "../xds/metrics.js";
+import { collectDefaultMetrics, Registry } from "prom-client";
 import { SnapshotPipeline } from "../push/snapshot-pipeline.js";
 
 export async function runServe(
@@ -71,7 +73,15 @@ export async function runServe(
       body: source.currentIssues(),
     }),
   );
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  monitoring.route("/metrics", "Prometheus metrics (pilot_xds, pilot_xds_pushes, …)", async () => ({
+    contentType: metrics.contentType,
+    body: await metrics.metrics(),
+  }));
   const xds = new XdsServer({
+    transport: settings.xdsTransport === "http2" ? "http2" : "grpc-js",
+    metrics: new XdsMetrics(metrics),
     resolver: (proxy) => (pipeline ? pipeline.resolve(proxy) : EMPTY_SNAPSHOT),
     log: (level, msg, fields) => log[level]({ component: "xds", ...fields }, msg),
   });
@@ -136,6 +146,8 @@ function applyBatch(store: ConfigStore, batch: SourceBatch, log: Logger): boolea
 
 /** Flags that name parts not built yet: refused plainly rather than ignored. */
 function unsupportedSettings(s: ServeSettings): string | undefined {
+  if (s.xdsTransport !== "grpc-js" && s.xdsTransport !== "http2")
+    return `--xds-transport: "${s.xdsTransport}" is not grpc-js or http2`;
   if (s.redis)
     return "--redis: running several replicas through Redis is not built yet; omit it to run a single replica";
   if (s.kubeconfig.length > 0)

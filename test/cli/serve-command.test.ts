@@ -38,6 +38,10 @@ test("serve loads the bookinfo example and lists it at /debug/configz", async (t
   t.is(configz.length, 32);
   t.deepEqual(await serve.getJson("/debug/validationz"), []);
   t.deepEqual(await serve.getJson("/debug/syncz"), []);
+  const metrics = await serve.get("/metrics");
+  t.is(metrics.status, 200);
+  t.regex(metrics.body, /^pilot_xds 0$/m);
+  t.regex(metrics.body, /^process_resident_memory_bytes \d+/m);
   t.is(await serve.stop(), 0);
 });
 
@@ -109,6 +113,15 @@ test("serve refuses a config dir that does not exist, and flags not built yet", 
   ]);
   t.is(redis.code, 2);
   t.regex(redis.stderr, /--redis: .* not built yet/);
+  const transport = await runCli([
+    "serve",
+    "--config-dir",
+    "examples/bookinfo",
+    "--xds-transport",
+    "quic",
+  ]);
+  t.is(transport.code, 2);
+  t.regex(transport.stderr, /--xds-transport: "quic" is not grpc-js or http2/);
   const none = await runCli(["serve"]);
   t.is(none.code, 2);
 });

@@ -22,7 +22,9 @@ async function setUp(t: { teardown(fn: () => unknown): void }, variant: string):
     await startEchoBackend("127.0.78.1:7071", "v1"),
     await startEchoBackend("127.0.78.2:7071", "v2"),
   ];
-  const serve = await startServe(["--config-dir", dir.dir]);
+  // These tests run serve on the http2 transport (routing tests use the grpc-js default), so the
+  // real client is proven against both.
+  const serve = await startServe(["--config-dir", dir.dir, "--xds-transport", "http2"]);
   const client = new XdsEchoClient(serve.xds, "flaky:7071");
   t.teardown(async () => {
     client.close();
