@@ -1,28 +1,45 @@
 // `meshpilot serve`: the control plane process. It loads and watches the config directories into
 // the versioned store, reports them on the monitoring address, and runs the xDS server, which
 // serves each connected proxy the resources the current mesh model implies for it. Every change
-// to the config rebuilds the model and pushes every connected proxy (the naive pipeline in
-// src/push/snapshot-pipeline.ts).
+// goes to the push coordinator (src/push/push-coordinator.ts): debounced, the model rebuilt, and
+// only the proxies whose scope the change can touch pushed, with only the xDS types it can change.
 
 import type { ConfigObject } from "../registry/config-object.js";
 import { formatIssue } from "../registry/config-issue.js";
-import { ConfigStore, isEmptyChangeSet } from "../registry/config-store.js";
+import { ConfigStore, isEmptyChangeSet, type ChangeSet } from "../registry/config-store.js";
 import { YamlDirSource, type SourceBatch } from "../registry/sources/yaml-dir-source.js";
 import { createLogger, type Logger } from "../log.js";
 import { MonitoringServer } from "../monitoring/http-server.js";
-import { resolveServeSettings, type ServeSettings } from "../settings.js";
+import {
+  resolvePushSettings,
+  resolveServeSettings,
+  type PushSettings,
+  type ServeSettings,
+} from "../settings.js";
 import { XdsServer } from "../xds/ads-server.js";
 import { registerXdsDebugRoutes } from "../xds/debug-routes.js";
 import { EMPTY_SNAPSHOT } from "../xds/encoded-resource.js";
 import { XdsMetrics } from "../xds/metrics.js";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { SnapshotPipeline } from "../push/snapshot-pipeline.js";
+import { PushCoordinator } from "../push/push-coordinator.js";
+import { PushMetrics } from "../push/push-metrics.js";
+import { systemClock } from "../clock.js";
+import type { XdsConnection } from "../xds/connection.js";
 
 export async function runServe(
   flags: Record<string, string | string[] | boolean | undefined>,
 ): Promise<number> {
   const settings = resolveServeSettings(flags, process.env);
   const log = createLogger(settings.logLevel);
+  let pushSettings: PushSettings;
+  try {
+    pushSettings = resolvePushSettings(process.env);
+  } catch (e) {
+    log.error((e as Error).message);
+    process.stderr.write(`meshpilot serve: ${(e as Error).message}\n`);
+    return 2;
+  }
   const unsupported = unsupportedSettings(settings);
   if (unsupported) {
     log.error(unsupported);
@@ -39,20 +56,16 @@ export async function runServe(
   const store = new ConfigStore();
   let ready = false;
   let pipeline: SnapshotPipeline | undefined;
+  let coordinator: PushCoordinator<XdsConnection> | undefined;
   const pushLog = log.child({ component: "push" });
-  const onChange = () => {
-    if (!pipeline) return;
-    const { version, objects } = store.snapshot();
-    pipeline.update(objects, version);
-    pipeline.retainViews(xds.connections().flatMap((c) => (c.proxy ? [c.proxy] : [])));
-    const streams = xds.push("all");
-    pushLog.info({ version, streams }, "config pushed");
-  };
   const source = new YamlDirSource({
     dirs: settings.configDir,
     log: log.child({ component: "yaml-dir-source" }),
     onBatch: (batch) => {
-      if (applyBatch(store, batch, log)) onChange();
+      const eventAt = systemClock.now();
+      const change = applyBatch(store, batch, log);
+      // Before the coordinator exists (the initial load), changes are part of its first model.
+      if (change) coordinator?.changed(change, eventAt);
     },
   });
   const monitoring = new MonitoringServer();
@@ -86,6 +99,7 @@ export async function runServe(
     log: (level, msg, fields) => log[level]({ component: "xds", ...fields }, msg),
   });
   registerXdsDebugRoutes(monitoring, xds);
+  const pushMetrics = new PushMetrics(metrics);
 
   try {
     await source.start();
@@ -94,6 +108,21 @@ export async function runServe(
       onError: (err, p) =>
         pushLog.error({ err, proxy: p.id }, "generating config failed; last good kept"),
     });
+    const pushCoordinator = new PushCoordinator<XdsConnection>({
+      clock: systemClock,
+      store,
+      pipeline,
+      target: { push: (proxyIds, types) => xds.push(proxyIds, types) },
+      settings: pushSettings,
+      metrics: pushMetrics,
+      onPushed: (s) => pushLog.info({ ...s, proxies: s.proxies.length }, "config pushed"),
+      onError: (err) => pushLog.error({ err }, "push failed; the last model keeps serving"),
+    });
+    xds.on("connect", (c: XdsConnection) => {
+      if (c.proxy) pushCoordinator.connected(c, c.proxy);
+    });
+    xds.on("disconnect", (c: XdsConnection) => pushCoordinator.disconnected(c));
+    coordinator = pushCoordinator;
     ready = true;
     const monitoringAddress = await monitoring.listen(
       settings.monitoringAddress ?? "127.0.0.1:15014",
@@ -112,6 +141,7 @@ export async function runServe(
   } catch (e) {
     log.error({ err: e }, "start failed");
     process.stderr.write(`meshpilot serve: ${(e as Error).message}\n`);
+    coordinator?.stop();
     await Promise.allSettled([source.close(), monitoring.close(), xds.close()]);
     log.flush();
     return 1;
@@ -122,16 +152,17 @@ export async function runServe(
     process.once("SIGTERM", resolve);
   });
   log.info("shutting down");
+  coordinator?.stop();
   await Promise.allSettled([source.close(), monitoring.close(), xds.close()]);
   log.flush();
   return 0;
 }
 
-/** Applies a batch to the store; true when something changed. */
-function applyBatch(store: ConfigStore, batch: SourceBatch, log: Logger): boolean {
+/** Applies a batch to the store; the ChangeSet when something changed. */
+function applyBatch(store: ConfigStore, batch: SourceBatch, log: Logger): ChangeSet | undefined {
   for (const issue of batch.issues) log.warn({ issue }, formatIssue(issue));
   const change = store.apply(batch.upserts, batch.deletes);
-  if (isEmptyChangeSet(change)) return false;
+  if (isEmptyChangeSet(change)) return undefined;
   log.info(
     {
       version: change.version,
@@ -141,7 +172,7 @@ function applyBatch(store: ConfigStore, batch: SourceBatch, log: Logger): boolea
     },
     "config changed",
   );
-  return true;
+  return change;
 }
 
 /** Flags that name parts not built yet: refused plainly rather than ignored. */

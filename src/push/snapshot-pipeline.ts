@@ -71,7 +71,12 @@ export class SnapshotPipeline {
 
   /** Forgets views no connected proxy has (call with the views still connected). */
   retainViews(connected: Iterable<Proxy>): void {
-    const keep = new Set([...connected].map((p) => proxyViewKey(proxyViewOf(p))));
+    this.retainViewKeys([...connected].map((p) => proxyViewKey(proxyViewOf(p))));
+  }
+
+  /** As retainViews, given view keys (proxyViewKey). */
+  retainViewKeys(keys: Iterable<string>): void {
+    const keep = new Set(keys);
     for (const k of this.lastGood.keys()) if (!keep.has(k)) this.lastGood.delete(k);
   }
 }

@@ -1,0 +1,184 @@
+// The push coordinator `meshpilot serve` runs on its main thread: each ChangeSet the store answers
+// goes in, and out come pushes of only the xDS types that may have changed, to only the proxies
+// whose scope the change can touch.
+//
+//   changed(ChangeSet)  → ChangeClassifier → PushRequest (none: nothing happens)
+//                       → Debouncer (isolated change at once; bursts merged)
+//   flush(request)      → rebuild the mesh model at the store's version (whole: there is no
+//                         cheaper update yet, EDS-only requests included; the snapshot cache is
+//                         per model version, so every type a proxy is next sent comes from it)
+//                       → affected scopes from the dependency index as it stood (old
+//                         dependencies, plus where added/updated objects may have entered)
+//                       → full request: recompute those scopes' dependencies (setScope)
+//                       → push(proxies of those scopes, request types); EDS-only → EDS only.
+//
+// A scope is a proxy view (proxy-scopes.ts). A proxy that connects is indexed from the current
+// model and gets everything from the xDS server, which answers its requests itself.
+//
+// No per-proxy queue here: XdsServer.push() only marks types dirty on each stream and lets the
+// stream send when it can (one flush at a time per stream, dirty marks merged, each response
+// built from the snapshot current at send time). So a proxy is never pushed twice at once and
+// never misses a change; PushQueue / PushDispatcher / PushThrottle come in when generation moves
+// off this thread and a push has a duration of its own.
+
+import type { Clock } from "../clock.js";
+import type { ChangeSet, ConfigStore } from "../registry/config-store.js";
+import type { PushSettings } from "../settings.js";
+import type { Proxy } from "../xds/proxy-identity.js";
+import { Debouncer, type FlushCause, type FlushInfo } from "./debounce.js";
+import { DependencyIndex } from "./dependency-index.js";
+import { ProxyScopes } from "./proxy-scopes.js";
+import { ChangeClassifier } from "./push-request-classify.js";
+import { eventCount, type PushRequest } from "./push-request.js";
+import type { PushMetrics } from "./push-metrics.js";
+import { viewDependencies } from "./scope-dependencies.js";
+import type { SnapshotPipeline } from "./snapshot-pipeline.js";
+
+/** Where pushes go (XdsServer.push in serve). */
+export interface PushTarget {
+  push(proxyIds: readonly string[], types: readonly string[]): unknown;
+}
+
+/** What one flush did, for logs and tests. */
+export interface PushSummary {
+  readonly version: number;
+  readonly cause: FlushCause;
+  readonly events: number;
+  readonly full: boolean;
+  readonly types: readonly string[];
+  /** Scopes (proxy views) the request could change. */
+  readonly scopes: number;
+  /** Proxies pushed, sorted. */
+  readonly proxies: readonly string[];
+}
+
+export interface PushCoordinatorOptions {
+  readonly clock: Clock;
+  readonly store: ConfigStore;
+  readonly pipeline: SnapshotPipeline;
+  readonly target: PushTarget;
+  readonly settings: Pick<PushSettings, "debounceAfterMs" | "debounceMaxMs" | "edsDebounce">;
+  readonly metrics?: PushMetrics;
+  readonly onPushed?: (summary: PushSummary) => void;
+  /** A flush failed (the model keeps its last version; nothing was pushed). */
+  readonly onError?: (err: unknown) => void;
+}
+
+export class PushCoordinator<C = unknown> {
+  private readonly classifier: ChangeClassifier;
+  private readonly debouncer: Debouncer;
+  private readonly scopes = new ProxyScopes<C>();
+  private index: DependencyIndex;
+  private rootNamespace: string;
+  /** Scopes whose dependencies could not be computed: affected by every request. */
+  private readonly unindexed = new Set<string>();
+  private lastFlush: FlushInfo | undefined;
+
+  constructor(private readonly options: PushCoordinatorOptions) {
+    const { pipeline, store, settings, clock } = options;
+    this.rootNamespace = pipeline.currentModel.meshConfig.rootNamespace;
+    this.index = new DependencyIndex({ rootNamespace: this.rootNamespace });
+    this.classifier = new ChangeClassifier(store, {
+      exportToDefaults: () => pipeline.currentModel.meshConfig,
+      domainSuffix: pipeline.currentModel.domainSuffix,
+    });
+    this.debouncer = new Debouncer({
+      clock,
+      debounceAfter: settings.debounceAfterMs,
+      debounceMax: settings.debounceMaxMs,
+      edsDebounce: settings.edsDebounce,
+      onFlush: (req) => this.flush(req),
+      onFlushed: (info) => {
+        this.lastFlush = info;
+        options.metrics?.triggered(info.request.reasons);
+        options.metrics?.debounced(info.delayMs);
+      },
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
+  }
+
+  /** A ChangeSet the store just returned; `eventAt` is when its source event happened. */
+  changed(change: ChangeSet, eventAt: number = this.options.clock.now()): void {
+    const req = this.classifier.classify(change, eventAt);
+    if (req) this.debouncer.push(req);
+  }
+
+  /** A stream identified its proxy (XdsServer "connect"). */
+  connected(connection: C, proxy: Proxy): void {
+    const joined = this.scopes.add(connection, proxy);
+    if (joined.newScope || !this.index.has(joined.scope)) this.indexScope(joined.scope);
+  }
+
+  /** A stream ended (XdsServer "disconnect"). */
+  disconnected(connection: C): void {
+    const proxyId = this.scopes.proxyOf(connection);
+    const emptied = this.scopes.remove(connection);
+    if (emptied !== undefined) {
+      this.index.removeScope(emptied);
+      this.unindexed.delete(emptied);
+    }
+    if (proxyId !== undefined && !this.scopes.hasProxy(proxyId))
+      this.options.metrics?.forget(proxyId);
+  }
+
+  /** Stops the debouncer; changes still pending are dropped (the process is ending). */
+  stop(): void {
+    this.debouncer.stop();
+  }
+
+  /** Connected scopes (proxy views). */
+  get scopeCount(): number {
+    return this.scopes.size;
+  }
+
+  private flush(req: PushRequest): void {
+    const { store, pipeline, target, clock } = this.options;
+    const { objects, version } = store.snapshot();
+    pipeline.update(objects, version);
+    const model = pipeline.currentModel;
+    let affected: Set<string>;
+    let reindex = req.full;
+    if (model.meshConfig.rootNamespace !== this.rootNamespace) {
+      // The index's kind rules read the root namespace: start over, every scope affected.
+      this.rootNamespace = model.meshConfig.rootNamespace;
+      this.index = new DependencyIndex({ rootNamespace: this.rootNamespace });
+      affected = new Set(this.scopes.keys());
+      reindex = true;
+    } else if (req.configKeys === "all") {
+      affected = new Set(this.scopes.keys());
+    } else {
+      affected = this.index.affectedScopes(req);
+      for (const s of this.unindexed) affected.add(s);
+    }
+    if (reindex) for (const s of affected) this.indexScope(s);
+    pipeline.retainViewKeys(this.scopes.keys());
+    const proxies = this.scopes.proxiesOf(affected);
+    const types = [...req.types].sort();
+    if (proxies.length > 0) target.push(proxies, types);
+    this.options.metrics?.pushed(proxies, types, clock.now() - req.firstEventAt);
+    this.options.onPushed?.({
+      version,
+      cause: this.lastFlush?.request === req ? this.lastFlush.cause : "immediate",
+      events: eventCount(req),
+      full: req.full,
+      types,
+      scopes: affected.size,
+      proxies,
+    });
+  }
+
+  /** (Re)computes a scope's dependencies from the current model. */
+  private indexScope(scope: string): void {
+    const view = this.scopes.view(scope);
+    if (!view) return;
+    try {
+      this.index.setScope(scope, viewDependencies(this.options.pipeline.currentModel, view));
+      this.unindexed.delete(scope);
+    } catch {
+      // Its config cannot be generated either (the pipeline keeps its last good snapshot);
+      // push it on every change until it can.
+      this.index.removeScope(scope);
+      this.unindexed.add(scope);
+    }
+  }
+}
