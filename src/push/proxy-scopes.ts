@@ -75,6 +75,14 @@ export class ProxyScopes<C = unknown> {
     return this.byConnection.get(connection)?.proxyId;
   }
 
+  /** Scopes with a proxy at one of these addresses. */
+  scopesAt(addresses: ReadonlySet<string>): string[] {
+    const out: string[] = [];
+    for (const [scope, m] of this.scopes)
+      if (m.view.ips.some((ip) => addresses.has(ip))) out.push(scope);
+    return out;
+  }
+
   view(scope: string): ProxyView | undefined {
     return this.scopes.get(scope)?.view;
   }

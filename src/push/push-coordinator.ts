@@ -12,6 +12,11 @@
 //                       → full request: recompute those scopes' dependencies (setScope)
 //                       → push(proxies of those scopes, request types); EDS-only → EDS only.
 //
+// One more source of scopes: an endpoint object at a connected proxy's own address (its Pod, or
+// an address added to or removed from an EndpointSlice) changes which services that proxy serves,
+// so that proxy is pushed in full with the next flush (push-request-own-workload.ts), whatever
+// the request's types are for the others.
+//
 // A scope is a proxy view (proxy-scopes.ts). A proxy that connects is indexed from the current
 // model and gets everything from the xDS server, which answers its requests itself.
 //
@@ -29,7 +34,15 @@ import { Debouncer, type FlushCause, type FlushInfo } from "./debounce.js";
 import { DependencyIndex } from "./dependency-index.js";
 import { ProxyScopes } from "./proxy-scopes.js";
 import { ChangeClassifier } from "./push-request-classify.js";
-import { eventCount, type PushRequest } from "./push-request.js";
+import { OwnWorkloadAddresses } from "./push-request-own-workload.js";
+import { identityChangedKeys } from "./push-request-identity.js";
+import {
+  ALL_ENVOY_TYPES,
+  escalateToFull,
+  eventCount,
+  isEndpointOnly,
+  type PushRequest,
+} from "./push-request.js";
 import type { PushMetrics } from "./push-metrics.js";
 import { viewDependencies } from "./scope-dependencies.js";
 import type { SnapshotPipeline } from "./snapshot-pipeline.js";
@@ -50,6 +63,8 @@ export interface PushSummary {
   readonly scopes: number;
   /** Proxies pushed, sorted. */
   readonly proxies: readonly string[];
+  /** Of those, the proxies pushed in full because their own workload changed. */
+  readonly ownWorkload: readonly string[];
 }
 
 export interface PushCoordinatorOptions {
@@ -73,11 +88,15 @@ export class PushCoordinator<C = unknown> {
   /** Scopes whose dependencies could not be computed: affected by every request. */
   private readonly unindexed = new Set<string>();
   private lastFlush: FlushInfo | undefined;
+  private readonly ownAddresses: OwnWorkloadAddresses;
+  /** Scopes whose own workload changed since the last flush: pushed in full with the next. */
+  private readonly ownWorkloadChanged = new Set<string>();
 
   constructor(private readonly options: PushCoordinatorOptions) {
     const { pipeline, store, settings, clock } = options;
     this.rootNamespace = pipeline.currentModel.meshConfig.rootNamespace;
     this.index = new DependencyIndex({ rootNamespace: this.rootNamespace });
+    this.ownAddresses = new OwnWorkloadAddresses(store);
     this.classifier = new ChangeClassifier(store, {
       exportToDefaults: () => pipeline.currentModel.meshConfig,
       domainSuffix: pipeline.currentModel.domainSuffix,
@@ -99,8 +118,21 @@ export class PushCoordinator<C = unknown> {
 
   /** A ChangeSet the store just returned; `eventAt` is when its source event happened. */
   changed(change: ChangeSet, eventAt: number = this.options.clock.now()): void {
+    const touched = this.ownAddresses.touched(change);
+    const own = touched.size > 0 ? this.scopes.scopesAt(touched) : [];
+    for (const s of own) this.ownWorkloadChanged.add(s);
     const req = this.classifier.classify(change, eventAt);
     if (req) this.debouncer.push(req);
+    else if (own.length > 0)
+      this.debouncer.push({
+        full: true,
+        configKeys: new Set(),
+        types: ALL_ENVOY_TYPES,
+        reasons: new Map([["proxy", 1]]),
+        firstEventAt: eventAt,
+        version: change.version,
+        reach: new Map(),
+      });
   }
 
   /** A stream identified its proxy (XdsServer "connect"). */
@@ -131,11 +163,15 @@ export class PushCoordinator<C = unknown> {
     return this.scopes.size;
   }
 
-  private flush(req: PushRequest): void {
+  private flush(flushed: PushRequest): void {
     const { store, pipeline, target, clock } = this.options;
     const { objects, version } = store.snapshot();
+    const previous = pipeline.currentModel;
     pipeline.update(objects, version);
     const model = pipeline.currentModel;
+    let req = flushed;
+    if (isEndpointOnly(req) && req.configKeys !== "all")
+      req = escalateToFull(req, identityChangedKeys(previous, model, req.configKeys));
     let affected: Set<string>;
     let reindex = req.full;
     if (model.meshConfig.rootNamespace !== this.rootNamespace) {
@@ -150,20 +186,36 @@ export class PushCoordinator<C = unknown> {
       affected = this.index.affectedScopes(req);
       for (const s of this.unindexed) affected.add(s);
     }
+    const own = new Set(this.ownWorkloadChanged);
+    this.ownWorkloadChanged.clear();
     if (reindex) for (const s of affected) this.indexScope(s);
+    for (const s of own) if (!reindex || !affected.has(s)) this.indexScope(s);
     pipeline.retainViewKeys(this.scopes.keys());
-    const proxies = this.scopes.proxiesOf(affected);
     const types = [...req.types].sort();
-    if (proxies.length > 0) target.push(proxies, types);
-    this.options.metrics?.pushed(proxies, types, clock.now() - req.firstEventAt);
+    const convergenceMs = clock.now() - req.firstEventAt;
+    // Proxies whose own workload changed get every type (one push with the rest when the
+    // request has every type anyway).
+    const ownProxies = types.length >= ALL_ENVOY_TYPES.size ? [] : this.scopes.proxiesOf(own);
+    const inFull = new Set(ownProxies);
+    const rest = this.scopes.proxiesOf([...affected, ...own]).filter((p) => !inFull.has(p));
+    for (const [ids, pushed] of [
+      [ownProxies, [...ALL_ENVOY_TYPES].sort()],
+      [rest, types],
+    ] as const) {
+      if (ids.length === 0) continue;
+      target.push(ids, pushed);
+      this.options.metrics?.pushed(ids, pushed, convergenceMs);
+    }
+    const proxies = [...ownProxies, ...rest].sort();
     this.options.onPushed?.({
       version,
-      cause: this.lastFlush?.request === req ? this.lastFlush.cause : "immediate",
+      cause: this.lastFlush?.request === flushed ? this.lastFlush.cause : "immediate",
       events: eventCount(req),
       full: req.full,
       types,
-      scopes: affected.size,
+      scopes: new Set([...affected, ...own]).size,
       proxies,
+      ownWorkload: this.scopes.proxiesOf(own),
     });
   }
 

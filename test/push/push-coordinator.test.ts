@@ -210,6 +210,35 @@ test("an endpoint-only change pushes EDS only, to the proxies that see the servi
   );
 });
 
+const reviewsPod = (version: string, account = "reviews") => `
+apiVersion: v1
+kind: Pod
+metadata: {name: reviews-1, namespace: b, labels: {app: reviews, version: ${version}}}
+spec: {serviceAccountName: ${account}, containers: [{name: app, image: reviews}]}
+status: {podIP: 10.1.0.1, conditions: [{type: Ready, status: "True"}]}
+`;
+
+test("an endpoint change that changes a service's accounts (cluster SANs) is pushed in full", (t) => {
+  const { apply, pushes, clock } = setup();
+  apply(reviewsPod("v1")); // the endpoint at 10.1.0.1 gains the account `reviews`
+  t.deepEqual(pushes, [{ proxies: ["b1", "c1", "gw"], types: ALL_TYPES }]);
+  clock.advance(1000);
+  apply(reviewsPod("v1", "reviews-2"));
+  t.deepEqual(pushes[1], { proxies: ["b1", "c1", "gw"], types: ALL_TYPES });
+});
+
+test("a change to a proxy's own workload pushes that proxy in full, the others EDS only", (t) => {
+  const { apply, pushes, summaries, clock } = setup();
+  apply(reviewsPod("v1"));
+  clock.advance(1000);
+  apply(reviewsPod("v2")); // relabelled: same account, may serve other services now
+  t.deepEqual(pushes.slice(1), [
+    { proxies: ["b1"], types: ALL_TYPES },
+    { proxies: ["c1", "gw"], types: [TypeUrl.Endpoint] },
+  ]);
+  t.deepEqual(summaries[1]?.ownWorkload, [PROXIES.b1.id]);
+});
+
 test("an annotation-only change pushes nothing", (t) => {
   const { apply, pushes, clock } = setup();
   const cs = apply(`
@@ -288,4 +317,91 @@ test("metrics: push triggers by reason, debounce and convergence times, pushes p
     /meshpilot_proxy_pushes\{proxy="sidecar~10.1.2.1~ratings-1.c~[^"]+",types="eds"\} 1/,
   );
   t.notRegex(text, /meshpilot_proxy_pushes\{proxy="sidecar~10.1.1.1/);
+});
+
+/** Per type: resource name → version, for one proxy from the pipeline's current model. */
+function served(pipeline: SnapshotPipeline, p: Proxy): Map<string, string> {
+  const out = new Map<string, string>();
+  const snapshot = pipeline.resolve(p);
+  for (const type of ALL_TYPES) {
+    const set = snapshot.get(type);
+    const entries = [...(set?.resources.values() ?? [])].map((r) => `${r.name}@${r.version}`);
+    out.set(type, entries.sort().join("\n"));
+  }
+  return out;
+}
+
+test("no proxy misses a change: whatever changed in a proxy's config was pushed to it", (t) => {
+  const { apply, clock, pipeline, pushes } = setup();
+  const changes = [
+    ratingsVs("9s"),
+    SLICE_TWO_ENDPOINTS,
+    `
+apiVersion: networking.istio.io/v1beta1
+kind: DestinationRule
+metadata: {name: ratings-dr, namespace: c}
+spec: {host: ratings.c.svc.cluster.local, trafficPolicy: {connectionPool: {tcp: {maxConnections: 7}}}}
+`,
+    `
+apiVersion: v1
+kind: Service
+metadata: {name: details, namespace: a}
+spec: {clusterIP: 10.0.0.14, selector: {app: details}, ports: [{name: http, port: 9080}]}
+`,
+    `
+apiVersion: networking.istio.io/v1beta1
+kind: ServiceEntry
+metadata: {name: external, namespace: c}
+spec: {hosts: [api.example.com], ports: [{number: 443, name: tls, protocol: TLS}], resolution: DNS}
+`,
+    `
+apiVersion: networking.istio.io/v1beta1
+kind: Sidecar
+metadata: {name: default, namespace: a}
+spec: {egress: [{hosts: ["./*", "c/*"]}]}
+`,
+    `
+apiVersion: v1
+kind: Pod
+metadata: {name: reviews-1, namespace: b, labels: {app: reviews}}
+spec: {serviceAccountName: reviews, containers: [{name: app, image: reviews}]}
+status: {podIP: 10.1.0.1, conditions: [{type: Ready, status: "True"}]}
+`,
+    `
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: ingress-routes, namespace: istio-system}
+spec:
+  hosts: ["*"]
+  gateways: [ingress]
+  http: [{route: [{destination: {host: reviews.b.svc.cluster.local, port: {number: 9080}}}]}]
+`,
+    `
+apiVersion: networking.istio.io/v1beta1
+kind: DestinationRule
+metadata: {name: reviews-dr, namespace: b}
+spec: {host: reviews, subsets: [{name: v1, labels: {version: v1}}]}
+`,
+  ];
+  let checked = 0;
+  for (const yaml of changes) {
+    clock.advance(1000);
+    const before = new Map(Object.values(PROXIES).map((p) => [p.id, served(pipeline, p)]));
+    const seen = pushes.length;
+    apply(yaml);
+    clock.advance(1000);
+    const pushed = pushes.slice(seen);
+    for (const [name, p] of Object.entries(PROXIES)) {
+      const after = served(pipeline, p);
+      for (const type of ALL_TYPES) {
+        if (before.get(p.id)?.get(type) === after.get(type)) continue;
+        checked++;
+        t.true(
+          pushed.some((x) => x.proxies.includes(name as Name) && x.types.includes(type)),
+          `${name} ${type} changed without a push, after:\n${yaml}`,
+        );
+      }
+    }
+  }
+  t.true(checked >= 10, `only ${checked} changed (proxy, type) pairs: the changes test little`);
 });
