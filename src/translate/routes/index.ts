@@ -41,13 +41,6 @@ export {
 export { buildVirtualHosts, defaultRoute } from "./virtual-hosts.js";
 export { mergedHttpRoutes } from "./delegate.js";
 export { outboundClusterName, BLACKHOLE_CLUSTER, PASSTHROUGH_CLUSTER } from "./cluster-ref.js";
-export {
-  tcpRouteClusters,
-  tcpRoutes,
-  tlsRoutes,
-  type L4Route,
-  type WeightedCluster,
-} from "./tcp-routes.js";
 
 export function generateRoutes(ctx: TranslateContext): GeneratedResource[] {
   if (ctx.proxy.kind === "router") return generateGatewayRoutes(ctx);
