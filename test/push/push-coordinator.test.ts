@@ -5,7 +5,7 @@
 import test from "ava";
 import { Registry } from "prom-client";
 import { formatIssue } from "../../src/registry/config-issue.js";
-import type { ConfigObject } from "../../src/registry/config-object.js";
+import type { ConfigKey, ConfigObject } from "../../src/registry/config-object.js";
 import { ConfigStore, type ChangeSet } from "../../src/registry/config-store.js";
 import { readYamlText } from "../../src/registry/sources/yaml-text.js";
 import { PushCoordinator, type PushSummary } from "../../src/push/push-coordinator.js";
@@ -332,7 +332,7 @@ function served(pipeline: SnapshotPipeline, p: Proxy): Map<string, string> {
 }
 
 test("no proxy misses a change: whatever changed in a proxy's config was pushed to it", (t) => {
-  const { apply, clock, pipeline, pushes } = setup();
+  const { apply, clock, pipeline, pushes, coordinator, store } = setup();
   const changes = [
     ratingsVs("9s"),
     SLICE_TWO_ENDPOINTS,
@@ -382,13 +382,48 @@ kind: DestinationRule
 metadata: {name: reviews-dr, namespace: b}
 spec: {host: reviews, subsets: [{name: v1, labels: {version: v1}}]}
 `,
+    `
+apiVersion: networking.istio.io/v1beta1
+kind: Gateway
+metadata: {name: ingress, namespace: istio-system}
+spec:
+  selector: {istio: ingressgateway}
+  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: ["*"]}]
+`,
+    `
+apiVersion: security.istio.io/v1beta1
+kind: PeerAuthentication
+metadata: {name: default, namespace: istio-system}
+spec: {mtls: {mode: STRICT}}
+`,
+    `
+apiVersion: security.istio.io/v1beta1
+kind: AuthorizationPolicy
+metadata: {name: deny-all, namespace: b}
+spec: {}
+`,
+  ];
+  const deletions: Array<[ConfigKey["kind"], string, string]> = [
+    ["VirtualService", "istio-system", "ingress-routes"],
+    ["DestinationRule", "c", "ratings-dr"],
+    ["Pod", "b", "reviews-1"],
+    ["Sidecar", "a", "default"],
+    ["Service", "c", "ratings"],
+    ["EndpointSlice", "b", "reviews-x1"],
   ];
   let checked = 0;
-  for (const yaml of changes) {
+  const steps = [
+    ...changes.map((yaml) => () => apply(yaml)),
+    ...deletions.map(([kind, namespace, name]) => () => {
+      coordinator.changed(store.apply([], [{ kind, namespace, name }]), clock.now());
+      return kind;
+    }),
+  ];
+  for (const step of steps) {
     clock.advance(1000);
     const before = new Map(Object.values(PROXIES).map((p) => [p.id, served(pipeline, p)]));
     const seen = pushes.length;
-    apply(yaml);
+    const yaml = JSON.stringify(step());
     clock.advance(1000);
     const pushed = pushes.slice(seen);
     for (const [name, p] of Object.entries(PROXIES)) {
@@ -403,5 +438,5 @@ spec: {host: reviews, subsets: [{name: v1, labels: {version: v1}}]}
       }
     }
   }
-  t.true(checked >= 10, `only ${checked} changed (proxy, type) pairs: the changes test little`);
+  t.true(checked >= 20, `only ${checked} changed (proxy, type) pairs: the changes test little`);
 });
