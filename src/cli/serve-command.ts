@@ -23,7 +23,7 @@ import { XdsMetrics } from "../xds/metrics.js";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { SnapshotPipeline } from "../push/snapshot-pipeline.js";
 import { PushCoordinator } from "../push/push-coordinator.js";
-import { PushMetrics } from "../push/push-metrics.js";
+import { PushMetrics, typesLabel } from "../push/push-metrics.js";
 import { systemClock } from "../clock.js";
 import type { XdsConnection } from "../xds/connection.js";
 
@@ -115,7 +115,16 @@ export async function runServe(
       target: { push: (proxyIds, types) => xds.push(proxyIds, types) },
       settings: pushSettings,
       metrics: pushMetrics,
-      onPushed: (s) => pushLog.info({ ...s, proxies: s.proxies.length }, "config pushed"),
+      onPushed: (s) =>
+        pushLog.info(
+          {
+            ...s,
+            types: typesLabel(s.types),
+            proxies: s.proxies.length,
+            ownWorkload: s.ownWorkload.length,
+          },
+          "config pushed",
+        ),
       onError: (err) => pushLog.error({ err }, "push failed; the last model keeps serving"),
     });
     xds.on("connect", (c: XdsConnection) => {

@@ -41,6 +41,7 @@ import {
   escalateToFull,
   eventCount,
   isEndpointOnly,
+  mergePushRequests,
   type PushRequest,
 } from "./push-request.js";
 import type { PushMetrics } from "./push-metrics.js";
@@ -163,7 +164,17 @@ export class PushCoordinator<C = unknown> {
     return this.scopes.size;
   }
 
-  private flush(flushed: PushRequest): void {
+  /** A request whose flush failed: merged into the next one, so no proxy misses it. */
+  private failed: PushRequest | undefined;
+
+  private flush(request: PushRequest): void {
+    const flushed = this.failed ? mergePushRequests(this.failed, request) : request;
+    this.failed = flushed;
+    this.push(flushed, request);
+    this.failed = undefined;
+  }
+
+  private push(flushed: PushRequest, received: PushRequest): void {
     const { store, pipeline, target, clock } = this.options;
     const { objects, version } = store.snapshot();
     const previous = pipeline.currentModel;
@@ -209,7 +220,7 @@ export class PushCoordinator<C = unknown> {
     const proxies = [...ownProxies, ...rest].sort();
     this.options.onPushed?.({
       version,
-      cause: this.lastFlush?.request === flushed ? this.lastFlush.cause : "immediate",
+      cause: this.lastFlush?.request === received ? this.lastFlush.cause : "immediate",
       events: eventCount(req),
       full: req.full,
       types,

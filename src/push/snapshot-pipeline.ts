@@ -1,8 +1,10 @@
-// The naive push pipeline: one mesh model per config version, rebuilt whole on every change, and
-// each connected proxy's snapshot built on demand and cached per (model version, proxy view).
-// Proxies with equal views share one snapshot; equal resources across views share their bytes
-// through the ResourceEncoder. A later pipeline (actors, debounce, dependency index, compute
-// workers) replaces this class behind the same two calls: resolve(proxy) and update(objects).
+// The model and snapshot cache behind `meshpilot serve`: one mesh model per config version, rebuilt
+// whole on every flush of the push coordinator (push-coordinator.ts decides when, and whom to
+// push), and each connected proxy's snapshot built on demand and cached per (model version, proxy
+// view): a new version drops every cached snapshot, so whatever types a proxy is sent next come
+// from the new model. Proxies with equal views share one snapshot; equal resources across views
+// share their bytes through the ResourceEncoder. Compute workers will replace the generation
+// behind the same two calls: resolve(proxy) and update(objects).
 
 import type { ConfigObject } from "../registry/config-object.js";
 import { buildMeshModel, type MeshModel } from "../registry/mesh/mesh-model.js";

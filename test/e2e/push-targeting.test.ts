@@ -111,13 +111,12 @@ test.serial(
     );
     await eventually(
       async () => {
-        const objects =
-          await serve.getJson<
-            Array<{
-              kind: string;
-              metadata: { name: string; annotations?: Record<string, string> };
-            }>
-          >("/debug/configz");
+        const objects = await serve.getJson<
+          Array<{
+            kind: string;
+            metadata: { name: string; annotations?: Record<string, string> };
+          }>
+        >("/debug/configz");
         const svc = objects.find((o) => o.kind === "Service" && o.metadata.name === "echo");
         return svc?.metadata.annotations?.note === "touched" ? true : undefined;
       },

@@ -440,3 +440,21 @@ spec: {}
   }
   t.true(checked >= 20, `only ${checked} changed (proxy, type) pairs: the changes test little`);
 });
+
+test("a flush that fails is pushed with the next one", (t) => {
+  const { apply, clock, pushes, pipeline } = setup();
+  const update = pipeline.update.bind(pipeline);
+  let failNext = true;
+  pipeline.update = (objects, version) => {
+    if (failNext) {
+      failNext = false;
+      throw new Error("model build failed");
+    }
+    update(objects, version);
+  };
+  apply(ratingsVs("3s"));
+  t.deepEqual(pushes, []);
+  clock.advance(1000);
+  apply(SLICE_TWO_ENDPOINTS);
+  t.deepEqual(pushes, [{ proxies: ["b1", "c1", "gw"], types: ALL_TYPES }]);
+});
