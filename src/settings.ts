@@ -143,7 +143,7 @@ export const PUSH_SETTINGS = {
   pushThrottle: {
     env: "MESHPILOT_PUSH_THROTTLE",
     description:
-      "proxies pushed concurrently: auto adapts to event-loop lag and CPU, a number fixes it; istiod PILOT_PUSH_THROTTLE",
+      "proxies pushed concurrently: auto adapts to event-loop lag and CPU, a number fixes it; istiod PILOT_PUSH_THROTTLE. Not used by serve yet: pushes only mark streams dirty until generation moves to worker threads",
     default: "auto",
   },
   pushThrottleMax: {

@@ -1,7 +1,7 @@
 // Entry point of the `meshpilot` command: parses the subcommand and its flags.
 
 import { parseArgs } from "node:util";
-import { SERVE_SETTINGS, settingsHelp, type SettingSpec } from "../settings.js";
+import { pushSettingsHelp, SERVE_SETTINGS, settingsHelp, type SettingSpec } from "../settings.js";
 import {
   hasErrors,
   renderValidateJson,
@@ -19,6 +19,9 @@ commands:
 
 serve flags:
 ${settingsHelp()}
+
+push tuning (environment variables):
+${pushSettingsHelp()}
 `;
 
 /** Runs the CLI; returns the process exit code. */
