@@ -10,6 +10,9 @@
 
 import type { ConfigKey, ConfigObject } from "../registry/config-object.js";
 import type { ProxyView } from "../registry/mesh/types.js";
+import type { MessagePort } from "node:worker_threads";
+import type { Proxy } from "../xds/proxy-identity.js";
+import type { MetricObjectWithValues, MetricValue } from "prom-client";
 
 // ---------------------------------------------------------------------------------------------
 // Config replication (ingest → coordinator and every compute worker)
@@ -92,3 +95,166 @@ export interface GenerateResult {
 
 // ---------------------------------------------------------------------------------------------
 // Actors (sections added by the actors work: lifecycle, xDS actor, coordinator, queries)
+
+/** The actors `meshpilot serve` runs, one worker thread each. */
+export type ActorName = "ingest" | "coordinator" | "xds";
+
+// Envelopes: every message on an actor's ports is one of these. A request is answered by exactly
+// one reply with the same id (or an error); a send is one-way. Bodies are the messages below.
+
+export interface RequestEnvelope<B = unknown> {
+  readonly kind: "request";
+  readonly id: number;
+  readonly body: B;
+}
+export interface ReplyEnvelope<R = unknown> {
+  readonly kind: "reply";
+  readonly id: number;
+  readonly body?: R;
+  /** Set when the handler failed: its message. */
+  readonly error?: string;
+}
+export interface SendEnvelope<B = unknown> {
+  readonly kind: "send";
+  readonly body: B;
+}
+export type Envelope = RequestEnvelope | ReplyEnvelope | SendEnvelope;
+
+// ---------------------------------------------------------------------------------------------
+// Lifecycle (supervisor → actor, over the worker's own port; handled by the actor host)
+
+/** A port to a peer actor (a MessageChannel end, transferred); replaces any earlier one. */
+export interface ConnectPeer {
+  readonly type: "connect-peer";
+  readonly peer: string;
+  readonly port: MessagePort;
+}
+/** Start: answered with the actor's StartInfo once it serves (or an error: start failed). */
+export interface StartActor {
+  readonly type: "start";
+}
+/** Stop: close what the actor holds; answered when done. */
+export interface StopActor {
+  readonly type: "stop";
+}
+/** A peer actor died (its port is dead; a new one comes with the restart): forget its state. */
+export interface PeerDown {
+  readonly type: "peer-down";
+  readonly peer: string;
+}
+/** A peer actor was restarted and has started: resynchronise with it. */
+export interface PeerRestarted {
+  readonly type: "peer-restarted";
+  readonly peer: string;
+}
+/** Test hook: throw from the actor's event loop, as a bug would. */
+export interface CrashActor {
+  readonly type: "crash";
+}
+/** This thread's metrics (prom-client getMetricsAsJSON), for /metrics on the main thread. */
+export interface MetricsQuery {
+  readonly type: "metrics";
+}
+export type ThreadMetrics = Array<MetricObjectWithValues<MetricValue<string>>>;
+
+/** What an actor answers to StartActor (fields per actor). */
+export interface StartInfo {
+  /** ingest: objects held and store version after the initial load. */
+  readonly objects?: number;
+  readonly version?: number;
+  /** xds: the bound xDS address. */
+  readonly xdsAddress?: string;
+  /** peer-down on the coordinator when the xDS actor died: the streams it had. */
+  readonly streamsLost?: number;
+}
+
+export type LifecycleMessage =
+  ConnectPeer | StartActor | StopActor | PeerDown | PeerRestarted | CrashActor | MetricsQuery;
+
+// ---------------------------------------------------------------------------------------------
+// Debug queries (main thread → the actor that owns the data)
+
+export interface ConfigzQuery {
+  readonly type: "configz";
+}
+export interface ValidationzQuery {
+  readonly type: "validationz";
+}
+export interface SynczQuery {
+  readonly type: "syncz";
+}
+export interface ConfigDumpQuery {
+  readonly type: "config-dump";
+  readonly proxyId: string;
+}
+/** The last push summaries (newest last), for /debug/push_status. */
+export interface PushStatusQuery {
+  readonly type: "push-status";
+}
+export type DebugQuery =
+  ConfigzQuery | ValidationzQuery | SynczQuery | ConfigDumpQuery | PushStatusQuery;
+
+// ---------------------------------------------------------------------------------------------
+// xDS actor ⇄ coordinator
+
+/** A stream identified its proxy. `connectionId` is unique per stream. */
+export interface ProxyConnected {
+  readonly type: "proxy-connected";
+  readonly connectionId: string;
+  readonly proxy: Proxy;
+}
+export interface ProxyDisconnected {
+  readonly type: "proxy-disconnected";
+  readonly connectionId: string;
+}
+/** Coordinator → xDS actor (request): every stream it holds, e.g. after a coordinator restart. */
+export interface ConnectedProxiesQuery {
+  readonly type: "connected-proxies";
+}
+export interface ConnectedProxies {
+  readonly connections: readonly Omit<ProxyConnected, "type">[];
+}
+
+/**
+ * The encoded resources of one proxy view for some xDS types, as a GenerateResult carries them
+ * (bytes transferred). `complete`: every type is present (absent = none of that type); otherwise
+ * the sets replace only their own types in what the xDS actor holds for the view.
+ */
+export interface SnapshotUpdate {
+  readonly type: "snapshot-update";
+  readonly version: number;
+  readonly viewKey: string;
+  readonly complete: boolean;
+  readonly sets: readonly GeneratedTypeSet[];
+  readonly bytes: ArrayBuffer;
+}
+/** Push these types (all subscribed when absent) to these proxies, from their views' snapshots. */
+export interface PushOrder {
+  readonly type: "push-order";
+  readonly proxyIds: readonly string[];
+  readonly types?: readonly string[];
+}
+
+export type CoordinatorMessage =
+  ConfigDelta | ProxyConnected | ProxyDisconnected | PeerDown | PeerRestarted | PushStatusQuery;
+export type XdsActorMessage =
+  SnapshotUpdate | PushOrder | ConnectedProxiesQuery | SynczQuery | ConfigDumpQuery;
+export type IngestMessage = ConfigSnapshotRequest | ConfigzQuery | ValidationzQuery;
+
+/** The reply each request type is answered with (request/reply is typed through this map). */
+export interface ReplyOf {
+  start: StartInfo;
+  stop: null;
+  "peer-down": StartInfo;
+  "peer-restarted": StartInfo;
+  metrics: ThreadMetrics;
+  configz: unknown[];
+  validationz: unknown[];
+  syncz: unknown[];
+  /** null: the proxy is not connected. */
+  "config-dump": unknown;
+  "push-status": unknown[];
+  "connected-proxies": ConnectedProxies;
+  "config-snapshot-request": ConfigSnapshot;
+}
+export type RequestBody = { readonly type: keyof ReplyOf };

@@ -8,7 +8,7 @@
 
 import type { ConfigObject } from "../registry/config-object.js";
 import { buildMeshModel, type MeshModel } from "../registry/mesh/mesh-model.js";
-import type { MeshModelOptions } from "../registry/mesh/types.js";
+import type { MeshModelOptions, ProxyView } from "../registry/mesh/types.js";
 import type { ResourceSnapshot } from "../xds/encoded-resource.js";
 import type { Proxy } from "../xds/proxy-identity.js";
 import { buildProxySnapshot } from "./proxy-snapshot.js";
@@ -56,7 +56,11 @@ export class SnapshotPipeline {
 
   /** The snapshot of a proxy for the current model (the XdsServer's resolver). */
   resolve(proxy: Proxy): ResourceSnapshot {
-    const view = proxyViewOf(proxy);
+    return this.resolveView(proxyViewOf(proxy), (e) => this.options.onError?.(e, proxy));
+  }
+
+  /** The snapshot of a proxy view for the current model; `onError` as options.onError. */
+  resolveView(view: ProxyView, onError?: (err: Error) => void): ResourceSnapshot {
     const key = proxyViewKey(view);
     let snapshot = this.byView.get(key);
     if (snapshot) return snapshot;
@@ -64,7 +68,7 @@ export class SnapshotPipeline {
       snapshot = buildProxySnapshot(this.model, view, this.encoder);
       this.lastGood.set(key, snapshot);
     } catch (e) {
-      this.options.onError?.(e as Error, proxy);
+      onError?.(e as Error);
       snapshot = this.lastGood.get(key) ?? { get: () => undefined };
     }
     this.byView.set(key, snapshot);

@@ -24,7 +24,11 @@ import { ADS_SERVICE, PER_TYPE_SERVICES } from "./type-urls.js";
 import { XdsMetrics } from "./metrics.js";
 import { WriteBudget } from "./write-budget.js";
 
-export type SnapshotResolver = (proxy: Proxy) => ResourceSnapshot;
+/**
+ * The snapshot to serve a proxy; undefined while there is none yet (its stream then sends nothing
+ * until the next push() names it).
+ */
+export type SnapshotResolver = (proxy: Proxy) => ResourceSnapshot | undefined;
 
 export interface XdsServerOptions {
   resolver: SnapshotResolver;
@@ -233,7 +237,7 @@ export class XdsServer extends EventEmitter implements ConnectionHost {
     return this.clock();
   }
 
-  resolve(proxy: Proxy): ResourceSnapshot {
+  resolve(proxy: Proxy): ResourceSnapshot | undefined {
     return this.options.resolver(proxy);
   }
 

@@ -33,7 +33,8 @@ export interface UndecodableRequest {
 /** What a connection needs from the server that owns it. */
 export interface ConnectionHost {
   now(): number;
-  resolve(proxy: Proxy): ResourceSnapshot;
+  /** The proxy's snapshot; undefined while there is none yet (the stream waits for a push). */
+  resolve(proxy: Proxy): ResourceSnapshot | undefined;
   /** Resources for istio.io/debug/* types, built on request. */
   debugSet(typeUrl: string, proxy: Proxy, names: ReadonlySet<string> | undefined): ResourceSet;
   register(c: XdsConnection): void;
@@ -179,11 +180,8 @@ export class XdsConnection {
     if (this.variant === "sotw") {
       if (!st) this.states.set(typeUrl, (st = new SotwTypeState(typeUrl)));
       const sotw = st as SotwTypeState;
-      outcome = onSotwRequest(
-        sotw,
-        req as DiscoveryRequest,
-        now,
-        () => this.setFor(typeUrl, sotw).version,
+      outcome = onSotwRequest(sotw, req as DiscoveryRequest, now, () =>
+        this.current() ? this.setFor(typeUrl, sotw).version : "",
       );
       if (DEBUG_TYPES.has(typeUrl) && outcome === "subscribe") {
         sotw.dirty = sotw.force = true;
@@ -209,8 +207,13 @@ export class XdsConnection {
       const names = st.wildcard ? undefined : st.names;
       return this.host.debugSet(typeUrl, proxy, names);
     }
-    this.snapshot ??= this.host.resolve(proxy);
-    return this.snapshot.get(typeUrl) ?? emptySet(typeUrl);
+    return this.current()?.get(typeUrl) ?? emptySet(typeUrl);
+  }
+
+  /** The proxy's snapshot for this flush; undefined while the server has none for it yet. */
+  private current(): ResourceSnapshot | undefined {
+    this.snapshot ??= this.host.resolve(this.proxy as Proxy);
+    return this.snapshot;
   }
 
   /** Sends every dirty type, in push order, as long as the stream takes writes. */
@@ -223,6 +226,8 @@ export class XdsConnection {
       for (const typeUrl of types) {
         const st = this.states.get(typeUrl) as State;
         if (!st.dirty) continue;
+        // Not ready: no snapshot for this proxy yet; the type stays dirty until a push.
+        if (!DEBUG_TYPES.has(typeUrl) && !this.current()) continue;
         if (this.writesInFlight >= this.host.maxWritesInFlight) {
           this.blocked = true;
           break;

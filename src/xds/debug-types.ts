@@ -16,7 +16,7 @@ import { TypeUrl } from "./type-urls.js";
 export const SYSTEM_NAMESPACE = "istio-system";
 
 export interface DebugSource extends ConnectionSource {
-  resolve(proxy: Proxy): ResourceSnapshot;
+  resolve(proxy: Proxy): ResourceSnapshot | undefined;
 }
 
 const CLIENT_CONFIG = "envoy.service.status.v3.ClientConfig";
@@ -60,7 +60,7 @@ export function subscribedResources(
   proxy: Proxy,
   typeUrl: string,
 ): EncodedResource[] {
-  const set = source.resolve(proxy).get(typeUrl);
+  const set = source.resolve(proxy)?.get(typeUrl);
   if (!set) return [];
   const streams = source.connections().filter((c) => c.proxy?.id === proxy.id);
   const names = new Set<string>();

@@ -30,8 +30,17 @@ export class EncodedResource {
     readonly name: string,
     /** The encoded google.protobuf.Any (type_url + value). */
     readonly any: Buffer,
+    version?: string,
   ) {
-    this.version = contentHash([any]);
+    this.version = version ?? contentHash([any]);
+  }
+
+  /**
+   * From encoded Any bytes made elsewhere (another thread); `version` is their content hash as
+   * computed there (computed here when absent).
+   */
+  static fromAny(typeUrl: string, name: string, any: Buffer, version?: string): EncodedResource {
+    return new EncodedResource(typeUrl, name, any, version);
   }
 
   /**

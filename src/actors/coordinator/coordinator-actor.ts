@@ -1,0 +1,162 @@
+// The push coordinator actor: the PushCoordinator (src/push/) in its own thread, fed by the
+// ingest actor's ConfigDeltas through a store replica, and by the xDS actor's connect and
+// disconnect reports. Each push becomes, per proxy view, a SnapshotUpdate with the encoded
+// resources and then a push order to the xDS actor (snapshot-dispatch.ts). On a restart it
+// rebuilds from the ingest actor's snapshot, asks the xDS actor which proxies are connected, and
+// sends them everything again: streams send only what differs from what each proxy has.
+
+import { PushCoordinator, type PushSummary } from "../../push/push-coordinator.js";
+import { PushMetrics, typesLabel } from "../../push/push-metrics.js";
+import { ALL_ENVOY_TYPES } from "../../push/push-request.js";
+import { SnapshotPipeline } from "../../push/snapshot-pipeline.js";
+import type { PushSettings } from "../../settings.js";
+import type { Proxy } from "../../xds/proxy-identity.js";
+import type { ConfigDelta, CoordinatorMessage, StartInfo } from "../messages.js";
+import type { Actor, ActorContext } from "../runtime/actor-host.js";
+import { ConfigReplica } from "./config-replica.js";
+import { ConnectedViews } from "./connected-views.js";
+import { SnapshotDispatch } from "./snapshot-dispatch.js";
+import { InThreadGenerator } from "./view-generator.js";
+
+export interface CoordinatorOptions {
+  readonly pushSettings: PushSettings;
+}
+
+/** Push summaries kept for /debug/push_status. */
+const RECENT_PUSHES = 50;
+const ALL_TYPES = [...ALL_ENVOY_TYPES].sort();
+
+export function createActor(ctx: ActorContext): Actor {
+  return new CoordinatorActor(ctx);
+}
+
+class CoordinatorActor implements Actor {
+  private readonly replica = new ConfigReplica();
+  private readonly views = new ConnectedViews();
+  private readonly recent: PushSummary[] = [];
+  private readonly log;
+  private pipeline?: SnapshotPipeline;
+  private coordinator?: PushCoordinator<string>;
+  private dispatch?: SnapshotDispatch;
+
+  constructor(private readonly ctx: ActorContext) {
+    this.log = ctx.log.child({ component: "push" });
+  }
+
+  async start(): Promise<StartInfo> {
+    const { ctx, log } = this;
+    await this.resync();
+    const { objects, version } = this.replica.store.snapshot();
+    const pipeline = new SnapshotPipeline(objects, version);
+    this.pipeline = pipeline;
+    const dispatch = new SnapshotDispatch({
+      generator: new InThreadGenerator(pipeline),
+      xds: () => ctx.peer("xds"),
+      version: () => pipeline.version,
+      log,
+    });
+    this.dispatch = dispatch;
+    this.coordinator = new PushCoordinator<string>({
+      clock: ctx.clock,
+      store: this.replica.store,
+      pipeline,
+      target: {
+        push: (ids, types) =>
+          dispatch.send(this.views.group(ids), types, false, {
+            type: "push-order",
+            proxyIds: ids,
+            types,
+          }),
+      },
+      settings: (ctx.options as CoordinatorOptions).pushSettings,
+      metrics: new PushMetrics(ctx.registry),
+      onPushed: (s) => this.pushed(s),
+      onError: (err) => log.error({ err }, "push failed; the last model keeps serving"),
+    });
+    const xds = ctx.peer("xds");
+    const { connections } = xds
+      ? await xds.request({ type: "connected-proxies" })
+      : { connections: [] };
+    for (const c of connections) this.connected(c.connectionId, c.proxy, false);
+    if (connections.length > 0) {
+      const ids = this.views.proxyIds();
+      dispatch.send(this.views.group(ids), ALL_TYPES, true, { type: "push-order", proxyIds: ids });
+      log.info({ proxies: ids.length }, "coordinator took over connected proxies");
+    }
+    return { version: this.replica.sourceVersion };
+  }
+
+  async handle(m: CoordinatorMessage): Promise<unknown> {
+    switch (m.type) {
+      case "config-delta":
+        return this.delta(m);
+      case "proxy-connected":
+        return this.connected(m.connectionId, m.proxy, true);
+      case "proxy-disconnected":
+        if (this.views.remove(m.connectionId)) this.coordinator?.disconnected(m.connectionId);
+        return null;
+      case "peer-down": {
+        if (m.peer !== "xds") return {};
+        const lost = this.views.connectionIds();
+        for (const id of lost) {
+          this.views.remove(id);
+          this.coordinator?.disconnected(id);
+        }
+        return { streamsLost: lost.length } satisfies StartInfo;
+      }
+      case "peer-restarted":
+        if (m.peer === "ingest") await this.resync();
+        return {};
+      case "push-status":
+        return this.recent;
+    }
+  }
+
+  stop(): void {
+    this.coordinator?.stop();
+  }
+
+  private async delta(d: ConfigDelta): Promise<null> {
+    const outcome = this.replica.apply(d);
+    if (outcome.kind === "applied" && outcome.change)
+      this.coordinator?.changed(outcome.change, d.eventAt);
+    if (outcome.kind === "gap") await this.resync(d.eventAt);
+    return null;
+  }
+
+  /** Brings the replica to the ingest actor's snapshot and pushes the difference. */
+  private async resync(eventAt = this.ctx.clock.now()): Promise<void> {
+    const ingest = this.ctx.peer("ingest");
+    if (!ingest) return;
+    const snapshot = await ingest.request({
+      type: "config-snapshot-request",
+      haveVersion: this.replica.sourceVersion,
+    });
+    const change = this.replica.resync(snapshot);
+    if (change) this.coordinator?.changed(change, eventAt);
+  }
+
+  private connected(connectionId: string, proxy: Proxy, sendNewView: boolean): null {
+    const joined = this.views.add(connectionId, proxy);
+    if (!joined) return null;
+    this.coordinator?.connected(connectionId, proxy);
+    // A view the xDS actor has no snapshot of: its streams wait for this one.
+    if (joined.newView && sendNewView)
+      this.dispatch?.send(this.views.group([proxy.id]), ALL_TYPES, true);
+    return null;
+  }
+
+  private pushed(s: PushSummary): void {
+    this.log.info(
+      {
+        ...s,
+        types: typesLabel(s.types),
+        proxies: s.proxies.length,
+        ownWorkload: s.ownWorkload.length,
+      },
+      "config pushed",
+    );
+    this.recent.push(s);
+    if (this.recent.length > RECENT_PUSHES) this.recent.shift();
+  }
+}

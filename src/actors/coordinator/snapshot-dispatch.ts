@@ -1,0 +1,73 @@
+// From the coordinator to the xDS actor: for each proxy view concerned, generate the encoded
+// resources of the pushed types (ViewGenerator), send them as a SnapshotUpdate (the buffer is
+// transferred, not copied), then the push order naming the proxies. Dispatches run one after
+// another, so a later model's snapshot never arrives before an earlier one's.
+
+import type { Logger } from "../../log.js";
+import type { GenerateResult, PushOrder, SnapshotUpdate } from "../messages.js";
+import type { RpcPort } from "../runtime/rpc-port.js";
+import type { ViewGroup } from "./connected-views.js";
+import type { ViewGenerator } from "./view-generator.js";
+
+export interface SnapshotDispatchOptions {
+  readonly generator: ViewGenerator;
+  /** The port to the xDS actor (none while it is down). */
+  readonly xds: () => RpcPort | undefined;
+  /** The model version generation runs at. */
+  readonly version: () => number;
+  readonly log: Logger;
+}
+
+export class SnapshotDispatch {
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: SnapshotDispatchOptions) {}
+
+  /**
+   * Generates `types` for each view and sends them (`complete`: these are all the types), then
+   * `order` if given.
+   */
+  send(
+    groups: readonly ViewGroup[],
+    types: readonly string[],
+    complete: boolean,
+    order?: PushOrder,
+  ): void {
+    const { generator, version, log } = this.options;
+    const at = version();
+    this.chain = this.chain
+      .then(async () => {
+        const results = await Promise.all(
+          groups.map((g) =>
+            generator.generate({ version: at, viewKey: g.viewKey, view: g.view, types }),
+          ),
+        );
+        const xds = this.options.xds();
+        if (!xds) return;
+        for (const r of results) xds.send(this.update(r, complete), [r.bytes]);
+        if (order && order.proxyIds.length > 0) xds.send(order);
+      })
+      .catch((err: unknown) => log.error({ err }, "push failed; the last model keeps serving"));
+  }
+
+  /** Resolves once everything dispatched so far has been sent. */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  private update(r: GenerateResult, complete: boolean): SnapshotUpdate {
+    if (r.error !== undefined)
+      this.options.log.error(
+        { err: { message: r.error }, view: r.viewKey },
+        "generating config failed; last good kept",
+      );
+    return {
+      type: "snapshot-update",
+      version: r.version,
+      viewKey: r.viewKey,
+      complete,
+      sets: r.sets,
+      bytes: r.bytes,
+    };
+  }
+}
