@@ -1,6 +1,6 @@
-// The push coordinator `meshpilot serve` runs on its main thread: each ChangeSet the store answers
-// goes in, and out come pushes of only the xDS types that may have changed, to only the proxies
-// whose scope the change can touch.
+// The push coordinator `meshpilot serve` runs in the coordinator actor's thread (src/actors/):
+// each ChangeSet the store answers goes in, and out come pushes of only the xDS types that may
+// have changed, to only the proxies whose scope the change can touch.
 //
 //   changed(ChangeSet)  → ChangeClassifier → PushRequest (none: nothing happens)
 //                       → Debouncer (isolated change at once; bursts merged)

@@ -12,8 +12,8 @@ const EDS = TypeUrl.Endpoint;
 
 for (const variant of ["sotw", "delta"] as const) {
   test(`${variant}: no snapshot yet → nothing sent; the push after it arrives sends it`, async (t) => {
-    let current: ResourceSnapshot | undefined;
-    const h = await Harness.start({ resolver: () => current });
+    const held: { snapshot?: ResourceSnapshot } = {};
+    const h = await Harness.start({ resolver: () => held.snapshot });
     t.teardown(() => h.close());
     const c = h.client({ variant });
     if (variant === "sotw") {
@@ -24,7 +24,7 @@ for (const variant of ["sotw", "delta"] as const) {
       c.deltaRequest(EDS, { subscribe: ["a"] });
     }
     t.deepEqual(await c.barrier(), [], "waiting, not an empty config");
-    current = snapshot(cluster("a"), endpoints("a", [["10.0.0.1", 80]]));
+    held.snapshot = snapshot(cluster("a"), endpoints("a", [["10.0.0.1", 80]]));
     h.server.push("all");
     const cds = await c.next(CDS);
     t.deepEqual(cds.names(), ["a"]);
