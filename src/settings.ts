@@ -114,6 +114,12 @@ export function settingsHelp(): string {
 }
 
 // Push tuning: environment variables only (no flags), named after istiod's PILOT_* knobs.
+//
+// MESHPILOT_DEBOUNCE_MAX departs from istiod's 10 s: a burst that never goes quiet (20 endpoint
+// changes/s never leave 100 ms of quiet) waits the whole max delay, so istiod's default would hold
+// such changes for 10 s. We do not need a long max to protect the pipeline: while a flush is
+// being processed nothing else is flushed (debounce.ts), so merging already stretches to whatever
+// the pipeline needs when it is the bottleneck. The max only bounds the wait when it is not.
 
 export interface KnobSpec {
   readonly env: string;
@@ -131,14 +137,37 @@ export const PUSH_SETTINGS = {
   debounceMax: {
     env: "MESHPILOT_DEBOUNCE_MAX",
     description:
-      "longest a burst may delay its push while no push is running; istiod PILOT_DEBOUNCE_MAX",
-    default: "10s",
+      "longest a burst that never goes quiet may delay its push while no push is running (a running push holds it longer: bursts merge until it is done); istiod PILOT_DEBOUNCE_MAX, whose 10s default would hold steady churn for 10s",
+    default: "250ms",
   },
   edsDebounce: {
     env: "MESHPILOT_ENABLE_EDS_DEBOUNCE",
     description:
       "debounce endpoint-only changes too; false pushes them at once when no push is running; istiod PILOT_ENABLE_EDS_DEBOUNCE",
     default: "true",
+  },
+  fileDebounceAfter: {
+    env: "MESHPILOT_FILE_DEBOUNCE_AFTER",
+    description:
+      "config directory watcher: quiet period after file events before the touched files are read again, so an editor's save dance (temp file renamed over, backup and rewrite) is one change",
+    default: "20ms",
+  },
+  fileDebounceMax: {
+    env: "MESHPILOT_FILE_DEBOUNCE_MAX",
+    description:
+      "config directory watcher: longest the first file event of a burst waits when events never stop (the push debounce merges bursts after this)",
+    default: "100ms",
+  },
+  fileDeleteDebounceAfter: {
+    env: "MESHPILOT_FILE_DELETE_DEBOUNCE_AFTER",
+    description:
+      "config directory watcher: quiet period of a burst that removed a file or directory, longer so a rename or an editor's backup dance is not read as a delete and an add",
+    default: "100ms",
+  },
+  fileDeleteDebounceMax: {
+    env: "MESHPILOT_FILE_DELETE_DEBOUNCE_MAX",
+    description: "config directory watcher: longest a burst that removed something waits",
+    default: "1s",
   },
   pushThrottle: {
     env: "MESHPILOT_PUSH_THROTTLE",
@@ -167,6 +196,12 @@ export interface PushSettings {
   readonly debounceAfterMs: number;
   readonly debounceMaxMs: number;
   readonly edsDebounce: boolean;
+  /** The config directory watcher's quiet period and max delay (BurstCoalescer), and theirs
+   * for a burst that removed something. */
+  readonly fileDebounceAfterMs: number;
+  readonly fileDebounceMaxMs: number;
+  readonly fileDeleteDebounceAfterMs: number;
+  readonly fileDeleteDebounceMaxMs: number;
   /** "auto" or a fixed number of concurrent proxy pushes. */
   readonly pushThrottle: number | "auto";
   readonly pushThrottleMax: number;
@@ -206,6 +241,10 @@ export function resolvePushSettings(env: NodeJS.ProcessEnv): PushSettings {
     debounceAfterMs: duration("debounceAfter"),
     debounceMaxMs: duration("debounceMax"),
     edsDebounce: eds === "true",
+    fileDebounceAfterMs: duration("fileDebounceAfter"),
+    fileDebounceMaxMs: duration("fileDebounceMax"),
+    fileDeleteDebounceAfterMs: duration("fileDeleteDebounceAfter"),
+    fileDeleteDebounceMaxMs: duration("fileDeleteDebounceMax"),
     pushThrottle: throttle === "auto" ? "auto" : Math.floor(number("pushThrottle", 1, 100_000)),
     pushThrottleMax: Math.floor(number("pushThrottleMax", 1, 100_000)),
     targetLoopLagMs: duration("pushTargetLoopLag"),
@@ -213,8 +252,17 @@ export function resolvePushSettings(env: NodeJS.ProcessEnv): PushSettings {
   };
   if (settings.debounceMaxMs < settings.debounceAfterMs)
     throw bad("debounceMax", `at least ${PUSH_SETTINGS.debounceAfter.env}`);
+  for (const [after, max] of [
+    ["fileDebounceAfter", "fileDebounceMax"],
+    ["fileDeleteDebounceAfter", "fileDeleteDebounceMax"],
+  ] as const)
+    if (settings[`${max}Ms`] < settings[`${after}Ms`])
+      throw bad(max, `at least ${PUSH_SETTINGS[after].env}`);
   return settings;
 }
+
+/** The push settings with every default (what an unset environment gives). */
+export const DEFAULT_PUSH_SETTINGS: PushSettings = resolvePushSettings({});
 
 export function pushSettingsHelp(): string {
   return Object.values(PUSH_SETTINGS as Record<string, KnobSpec>)

@@ -144,14 +144,11 @@ export class PushCoordinator<C = unknown> {
 
   /** A stream ended (XdsServer "disconnect"). */
   disconnected(connection: C): void {
-    const proxyId = this.scopes.proxyOf(connection);
     const emptied = this.scopes.remove(connection);
     if (emptied !== undefined) {
       this.index.removeScope(emptied);
       this.unindexed.delete(emptied);
     }
-    if (proxyId !== undefined && !this.scopes.hasProxy(proxyId))
-      this.options.metrics?.forget(proxyId);
   }
 
   /** Stops the debouncer; changes still pending are dropped (the process is ending). */
@@ -178,7 +175,9 @@ export class PushCoordinator<C = unknown> {
     const { store, pipeline, target, clock } = this.options;
     const { objects, version } = store.snapshot();
     const previous = pipeline.currentModel;
+    const updateStart = performance.now();
     pipeline.update(objects, version);
+    this.options.metrics?.modelUpdated(performance.now() - updateStart);
     const model = pipeline.currentModel;
     let req = flushed;
     if (isEndpointOnly(req) && req.configKeys !== "all")

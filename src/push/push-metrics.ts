@@ -1,6 +1,10 @@
 // Push metrics, on the registry `meshpilot serve` exposes at /metrics (istiod's names where it has
-// one): why pushes happen, how long the debouncer held changes, how long a change took to reach
-// each proxy, and how many pushes each connected proxy got, by the xDS types pushed.
+// one): why pushes happen (pilot_push_triggers), how long the debouncer held changes
+// (pilot_debounce_time), how long updating the mesh model took (pilot_pushcontext_init_seconds),
+// how long a change took from its source event to the push to each proxy
+// (pilot_proxy_convergence_time), and how many proxies were pushed, by the xDS types pushed
+// (meshpilot_proxy_pushes). No label names a proxy: at 10,000 proxies that would be 10,000
+// series per combination of types; per-proxy push counts are in /debug/syncz (`*_pushes`).
 
 import { Counter, Histogram, type Registry } from "prom-client";
 import { shortName } from "../xds/type-urls.js";
@@ -16,22 +20,27 @@ export function typesLabel(types: Iterable<string>): string {
 export class PushMetrics {
   private readonly triggers: Counter<"type">;
   private readonly debounce: Histogram;
+  private readonly modelUpdate: Histogram;
   private readonly convergence: Histogram;
-  private readonly proxyPushes: Counter<"proxy" | "types">;
-  /** Label values used per proxy, so a departed proxy's series can be dropped. */
-  private readonly seen = new Map<string, Set<string>>();
+  private readonly proxyPushes: Counter<"types">;
 
   constructor(registry: Registry) {
     const registers = [registry];
     this.triggers = new Counter({
       name: "pilot_push_triggers",
-      help: "Source events that led to a push, by reason (endpoint, config, service, secret, mesh)",
+      help: "Source events that led to a push, by reason (endpoint, config, service, secret, mesh, proxy)",
       labelNames: ["type"],
       registers,
     });
     this.debounce = new Histogram({
       name: "pilot_debounce_time",
       help: "Seconds from the first change of a burst to its flush by the debouncer",
+      buckets: SECONDS,
+      registers,
+    });
+    this.modelUpdate = new Histogram({
+      name: "pilot_pushcontext_init_seconds",
+      help: "Seconds to bring the mesh model to a flushed config version (istiod's push context init)",
       buckets: SECONDS,
       registers,
     });
@@ -43,8 +52,8 @@ export class PushMetrics {
     });
     this.proxyPushes = new Counter({
       name: "meshpilot_proxy_pushes",
-      help: "Pushes per connected proxy, by the xDS types pushed (cds,eds,lds,rds,sds)",
-      labelNames: ["proxy", "types"],
+      help: "Proxies pushed (one per proxy per push), by the xDS types pushed (cds,eds,lds,rds,sds); per proxy: /debug/syncz",
+      labelNames: ["types"],
       registers,
     });
   }
@@ -57,20 +66,14 @@ export class PushMetrics {
     this.debounce.observe(delayMs / 1000);
   }
 
-  pushed(proxyIds: readonly string[], types: readonly string[], convergenceMs: number): void {
-    const label = typesLabel(types);
-    for (const proxy of proxyIds) {
-      this.proxyPushes.inc({ proxy, types: label });
-      this.convergence.observe(Math.max(0, convergenceMs) / 1000);
-      let set = this.seen.get(proxy);
-      if (!set) this.seen.set(proxy, (set = new Set()));
-      set.add(label);
-    }
+  modelUpdated(durationMs: number): void {
+    this.modelUpdate.observe(Math.max(0, durationMs) / 1000);
   }
 
-  /** The proxy is gone: drop its series. */
-  forget(proxyId: string): void {
-    for (const types of this.seen.get(proxyId) ?? []) this.proxyPushes.remove(proxyId, types);
-    this.seen.delete(proxyId);
+  pushed(proxyIds: readonly string[], types: readonly string[], convergenceMs: number): void {
+    if (proxyIds.length === 0) return;
+    this.proxyPushes.inc({ types: typesLabel(types) }, proxyIds.length);
+    const seconds = Math.max(0, convergenceMs) / 1000;
+    for (let i = 0; i < proxyIds.length; i++) this.convergence.observe(seconds);
   }
 }

@@ -102,11 +102,11 @@ export class XdsConnection {
   push(types?: Iterable<string>): void {
     if (this.closed) return;
     if (types === undefined) {
-      for (const [t, st] of this.states) if (!DEBUG_TYPES.has(t)) st.dirty = true;
+      for (const [t, st] of this.states) if (!DEBUG_TYPES.has(t)) mark(st);
     } else {
       for (const t of types) {
         const st = this.states.get(t);
-        if (st) st.dirty = true;
+        if (st) mark(st);
       }
     }
     this.guarded(() => this.flush());
@@ -351,4 +351,9 @@ export class XdsConnection {
     });
     if (!ok) this.blocked = true;
   }
+}
+
+function mark(st: State): void {
+  st.dirty = true;
+  st.pushes++;
 }

@@ -1,8 +1,9 @@
 // xDS metrics with Istio's names where the meaning is the same: pilot_xds (connected streams),
 // pilot_xds_pushes{type}, pilot_total_xds_rejects{type}, pilot_xds_expired_nonce{type},
-// pilot_xds_send_bytes{type}. Registered on the registry the caller gives.
+// pilot_xds_send_bytes{type}, pilot_xds_config_size_bytes{type} (one observation per response,
+// istiod's buckets). Registered on the registry the caller gives.
 
-import { Counter, Gauge, type Registry } from "prom-client";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { shortName } from "./type-urls.js";
 
 export class XdsMetrics {
@@ -11,6 +12,7 @@ export class XdsMetrics {
   private readonly rejects: Counter;
   private readonly expired: Counter;
   private readonly bytes: Counter;
+  private readonly sizes: Histogram;
   private readonly unknown: Counter;
 
   constructor(registry: Registry) {
@@ -40,6 +42,13 @@ export class XdsMetrics {
       labelNames: ["type"],
       registers,
     });
+    this.sizes = new Histogram({
+      name: "pilot_xds_config_size_bytes",
+      help: "Size in bytes of each xDS response sent, by type",
+      labelNames: ["type"],
+      buckets: [1, 10_000, 1_000_000, 4_000_000, 10_000_000, 40_000_000],
+      registers,
+    });
     this.unknown = new Counter({
       name: "meshpilot_xds_unknown_type_requests",
       help: "Requests for type URLs this server does not serve (ignored)",
@@ -62,5 +71,6 @@ export class XdsMetrics {
     const type = shortName(typeUrl);
     this.pushes.inc({ type });
     this.bytes.inc({ type }, bytes);
+    this.sizes.observe({ type }, bytes);
   }
 }

@@ -17,6 +17,8 @@ export interface TypeSync {
   readonly lastError: string;
   readonly sentAt: number;
   readonly ackedAt: number;
+  /** Pushes ordered for this type on this stream (XdsServer.push). */
+  readonly pushes: number;
   readonly connectionId: string;
 }
 
@@ -55,6 +57,7 @@ export function proxySyncStatus(source: ConnectionSource): ProxySync[] {
             lastError: st.lastError,
             sentAt: st.sentAt,
             ackedAt: st.ackedAt,
+            pushes: st.pushes,
             connectionId: c.id,
           });
         }
@@ -68,7 +71,10 @@ export function proxySyncStatus(source: ConnectionSource): ProxySync[] {
     });
 }
 
-/** One row of istiod's /debug/syncz (sent/acked are nonces), plus per-type status and error. */
+/**
+ * One row of istiod's /debug/syncz (sent/acked are nonces), plus per-type status, error and
+ * pushes (how many pushes the control plane ordered for that type; absent when none).
+ */
 export type SyncRow = Record<string, string>;
 
 const COLUMNS: ReadonlyArray<readonly [string, string]> = [
@@ -97,6 +103,7 @@ export function syncz(source: ConnectionSource): SyncRow[] {
       if (t.nonceAcked) row[`${col}_acked`] = t.nonceAcked;
       row[`${col}_status`] = t.state;
       if (t.lastError) row[`${col}_error`] = t.lastError;
+      if (t.pushes > 0) row[`${col}_pushes`] = String(t.pushes);
     }
     return row;
   });

@@ -1,8 +1,8 @@
 // End to end, who gets pushed: the real `meshpilot serve` on a copy of the grpc-echo fixture (its
 // pods moved to 127.0.79.x so this file can run next to the others), real gRPC backends, and two
 // real @grpc/grpc-js-xds clients: one in `default`, which sees echo, and one in `other`, whose
-// Sidecar imports only its own namespace. Pushes per proxy are read from /metrics
-// (meshpilot_proxy_pushes{proxy,types}).
+// Sidecar imports only its own namespace. Pushes per proxy and type are read from /debug/syncz
+// (`cluster_pushes`, `endpoint_pushes`…); /metrics carries no per-proxy series.
 
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -36,15 +36,20 @@ endpoints:
     conditions: { ready: false, serving: false, terminating: true }
 `;
 
-/** Pushes per types label for one proxy, from the Prometheus text. */
+/** Pushes per xDS type for one proxy (types never pushed left out), from /debug/syncz. */
 async function pushesOf(serve: ServeProcess, proxyId: string): Promise<Record<string, number>> {
-  const text = (await serve.get("/metrics")).body;
+  const rows = await serve.getJson<Array<Record<string, string>>>("/debug/syncz");
+  const row = rows.find((r) => r["proxy"] === proxyId) ?? {};
   const out: Record<string, number> = {};
-  for (const line of text.split("\n")) {
-    const m = /^meshpilot_proxy_pushes\{proxy="([^"]+)",types="([^"]*)"\} (\d+)/.exec(line);
-    if (m && m[1] === proxyId) out[m[2]!] = Number(m[3]);
-  }
+  for (const [k, v] of Object.entries(row))
+    if (k.endsWith("_pushes")) out[k.slice(0, -"_pushes".length)] = Number(v);
   return out;
+}
+
+/** The value of one series in Prometheus text (0 when absent). */
+function series(text: string, name: string): number {
+  const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.slice(name.length + 1)) : 0;
 }
 
 test.serial(
@@ -90,6 +95,7 @@ test.serial(
     t.deepEqual(await pushesOf(serve, seeing.nodeId), {}, "connecting is no push");
 
     // A VirtualService edit: the default client is pushed (and its traffic moves), the other not.
+    const beforeVs = (await serve.get("/metrics")).body;
     await dir.setVirtualService("all-v1", (text) =>
       text.replace("{ host: echo, subset: v1 }", "{ host: echo, subset: v2 }"),
     );
@@ -98,8 +104,10 @@ test.serial(
       "calls to move to v2",
       20_000,
     );
-    t.deepEqual(await pushesOf(serve, seeing.nodeId), { "cds,eds,lds,rds,sds": 1 });
+    const all = { cluster: 1, endpoint: 1, listener: 1, route: 1 };
+    t.deepEqual(await pushesOf(serve, seeing.nodeId), all);
     t.deepEqual(await pushesOf(serve, scoped.nodeId), {});
+    const afterVs = (await serve.get("/metrics")).body;
 
     // An annotation-only edit of the Service: stored (configz shows it), pushed to nobody.
     await writeFile(
@@ -127,11 +135,11 @@ test.serial(
     // An endpoint-only change: EDS only, to the default client only.
     await writeFile(join(dir.dir, "echo-slice-2.yaml"), EXTRA_SLICE);
     await eventually(
-      async () => ((await pushesOf(serve, seeing.nodeId)).eds === 1 ? true : undefined),
+      async () => ((await pushesOf(serve, seeing.nodeId)).endpoint === 2 ? true : undefined),
       "the EDS push",
       20_000,
     );
-    t.deepEqual(await pushesOf(serve, seeing.nodeId), { "cds,eds,lds,rds,sds": 1, eds: 1 });
+    t.deepEqual(await pushesOf(serve, seeing.nodeId), { ...all, endpoint: 2 });
     t.deepEqual(await pushesOf(serve, scoped.nodeId), {});
     t.deepEqual(await seeing.tally(20), { v2: 20 });
 
@@ -139,5 +147,20 @@ test.serial(
     t.regex(metrics, /pilot_push_triggers\{type="config"\} 1/);
     t.regex(metrics, /pilot_push_triggers\{type="endpoint"\} 1/);
     t.regex(metrics, /pilot_proxy_convergence_time_count 2/);
+    t.regex(metrics, /^meshpilot_proxy_pushes\{types="cds,eds,lds,rds,sds"\} 1$/m);
+    t.regex(metrics, /^meshpilot_proxy_pushes\{types="eds"\} 1$/m);
+    t.notRegex(metrics, /proxy="/, "no series per proxy");
+    t.regex(metrics, /^pilot_xds 2$/m);
+    t.regex(metrics, /^pilot_debounce_time_count 2$/m);
+    t.regex(metrics, /^pilot_pushcontext_init_seconds_count 2$/m);
+    // The VirtualService edit sent new routes: pushes and response sizes by type moved.
+    for (const name of [
+      'pilot_xds_pushes{type="rds"}',
+      'pilot_xds_config_size_bytes_count{type="rds"}',
+      'pilot_xds_send_bytes{type="rds"}',
+    ])
+      t.true(series(afterVs, name) > series(beforeVs, name), `${name} grew`);
+    t.regex(metrics, /# TYPE pilot_total_xds_rejects counter/);
+    t.regex(metrics, /# TYPE pilot_xds_expired_nonce counter/);
   },
 );

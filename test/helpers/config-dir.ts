@@ -40,8 +40,6 @@ export class ConfigDir {
     const h = new ConfigDir(await mkdtemp(join(tmpdir(), "meshpilot-dir-")));
     for (const [rel, text] of Object.entries(files)) await h.write(rel, text);
     h.source = new YamlDirSource({
-      quietMs: 100,
-      maxDelayMs: 1000,
       displayPath: (abs) => abs.slice(h.dir.length + 1),
       ...opts,
       dirs: opts.roots ? opts.roots.map((r) => h.path(r)) : [h.dir],

@@ -6,11 +6,15 @@ import {
   resolvePushSettings,
 } from "../../src/settings.js";
 
-test("defaults follow istiod's: 100ms quiet period, 10s max, EDS debounced, adaptive throttle", (t) => {
+test("defaults: istiod's 100ms quiet period, a 250ms max (not 10s), EDS debounced, adaptive throttle; a 20ms file window", (t) => {
   t.deepEqual(resolvePushSettings({}), {
     debounceAfterMs: 100,
-    debounceMaxMs: 10_000,
+    debounceMaxMs: 250,
     edsDebounce: true,
+    fileDebounceAfterMs: 20,
+    fileDebounceMaxMs: 100,
+    fileDeleteDebounceAfterMs: 100,
+    fileDeleteDebounceMaxMs: 1000,
     pushThrottle: "auto",
     pushThrottleMax: 100,
     targetLoopLagMs: 20,
@@ -24,7 +28,11 @@ test("environment variables override the defaults", (t) => {
     MESHPILOT_DEBOUNCE_MAX: "2.5s",
     MESHPILOT_ENABLE_EDS_DEBOUNCE: "false",
     MESHPILOT_PUSH_THROTTLE: "12",
+    MESHPILOT_FILE_DEBOUNCE_AFTER: "5ms",
+    MESHPILOT_FILE_DELETE_DEBOUNCE_MAX: "2s",
   });
+  t.is(s.fileDebounceAfterMs, 5);
+  t.is(s.fileDeleteDebounceMaxMs, 2000);
   t.is(s.debounceAfterMs, 50);
   t.is(s.debounceMaxMs, 2500);
   t.false(s.edsDebounce);
@@ -37,6 +45,9 @@ test("unreadable values are errors naming the variable", (t) => {
   });
   t.throws(() => resolvePushSettings({ MESHPILOT_DEBOUNCE_MAX: "50ms" }), {
     message: /MESHPILOT_DEBOUNCE_MAX=50ms: expected at least MESHPILOT_DEBOUNCE_AFTER/,
+  });
+  t.throws(() => resolvePushSettings({ MESHPILOT_FILE_DEBOUNCE_MAX: "10ms" }), {
+    message: /MESHPILOT_FILE_DEBOUNCE_MAX=10ms: expected at least MESHPILOT_FILE_DEBOUNCE_AFTER/,
   });
   t.throws(() => resolvePushSettings({ MESHPILOT_ENABLE_EDS_DEBOUNCE: "yes" }), {
     message: /true or false/,

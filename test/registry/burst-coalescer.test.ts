@@ -79,3 +79,36 @@ test("bad windows are refused with the field named", (t) => {
     message: /quietMs must be >= 0/,
   });
 });
+
+test("a burst holding a slow event waits the slow windows; the next burst is fast again", (t) => {
+  const clock = new FakeClock();
+  const flushes: number[] = [];
+  const c = new BurstCoalescer({
+    clock,
+    quietMs: 20,
+    maxDelayMs: 100,
+    slow: { quietMs: 100, maxDelayMs: 1000 },
+    flush: () => flushes.push(clock.now()),
+  });
+  c.notify();
+  clock.advance(10);
+  c.notify(true); // a removal: the burst now waits 100 ms of quiet
+  clock.advance(99);
+  t.deepEqual(flushes, []);
+  clock.advance(1);
+  t.deepEqual(flushes, [110]);
+  c.notify();
+  clock.advance(20);
+  t.deepEqual(flushes, [110, 130]);
+  t.throws(
+    () =>
+      new BurstCoalescer({
+        ...{ clock, quietMs: 1, maxDelayMs: 2 },
+        slow: { quietMs: 5, maxDelayMs: 1 },
+        flush: () => undefined,
+      }),
+    {
+      message: /slow\.maxDelayMs \(1\) must be >= slow\.quietMs \(5\)/,
+    },
+  );
+});

@@ -46,8 +46,11 @@ test("add, modify, touch, and delete a file", async (t) => {
   const h = await ConfigDir.start({ "a.yaml": vs("a", "one") });
   t.teardown(() => h.close());
 
+  const before = Date.now();
   await h.write("b.yaml", vs("b", "two"));
-  t.deepEqual((await h.nextBatch()).changes.added, [key("b")]);
+  const added = await h.nextBatch();
+  t.deepEqual(added.changes.added, [key("b")]);
+  t.true(added.batch.eventAt >= before && added.batch.eventAt <= Date.now(), "when it was seen");
 
   await h.write("b.yaml", vs("b", "three"));
   const modified = await h.nextBatch();
@@ -91,7 +94,7 @@ test("rename inside the tree is no change; renamed out of the tree is a delete",
 test("atomic saves (temp file renamed over; vim's backup dance) are one update", async (t) => {
   // A wider quiet window than usual: the steps below are separate awaits, and a loaded CI
   // machine must not split them (an editor does them within microseconds).
-  const h = await ConfigDir.start({ "a.yaml": vs("a", "one") }, { quietMs: 300 });
+  const h = await ConfigDir.start({ "a.yaml": vs("a", "one") }, { quietMs: 300, maxDelayMs: 1000 });
   t.teardown(() => h.close());
 
   await h.write("a.yaml.tmp", vs("a", "two"));

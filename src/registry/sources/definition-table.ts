@@ -80,6 +80,11 @@ export class DefinitionTable {
     this.byFile.set(file, { defs: entry?.defs ?? [], issues: [issue] });
   }
 
+  /** The keys a file defines now (last good definitions included). */
+  keysOf(file: string): KeyString[] {
+    return (this.byFile.get(file)?.defs ?? []).map((d) => d.key);
+  }
+
   /** Every file that currently defines something or has a problem. */
   knownFiles(): IterableIterator<string> {
     return this.byFile.keys();

@@ -2,10 +2,14 @@
 // them and reports changes as batches of upserts and deletes.
 //
 // Watching: chokidar (inotify on Linux) reports which paths were touched; what changed is always
-// decided by reading the path again once the tree has been quiet for a short window (see
-// BurstCoalescer). So event kinds do not matter and editors' save dances (write a temp file and
-// rename it over, vim's rename-to-backup and rewrite, delete and recreate) come out as one change
-// of the real file. A touched directory (added, removed, renamed in or out) is listed again, and
+// decided by reading the path again once the tree has been quiet for a short window
+// (BurstCoalescer; MESHPILOT_FILE_DEBOUNCE_*: 20 ms, at most 100 ms) — longer when the burst
+// removed something (MESHPILOT_FILE_DELETE_DEBOUNCE_*: 100 ms, at most 1 s), since a file that is
+// briefly missing must not be read then. So event kinds do not matter and editors' save dances
+// (write a temp file and rename it over, vim's rename-to-backup and rewrite, delete and
+// recreate) come out as one change of the real file. The window is short because the push
+// debounce merges bursts anyway; this one only has to absorb a save dance, and at 20 changes/s
+// it must not hold changes back for long. A touched directory (added, removed, renamed in or out) is listed again, and
 // files known under it are re-checked. Untouched files are never re-read.
 //
 // Semantics (what reaches the listener):
@@ -19,6 +23,7 @@ import { watch, type FSWatcher } from "chokidar";
 import { relative, sep } from "node:path";
 import { systemClock, type Clock } from "../../clock.js";
 import type { Logger } from "../../log.js";
+import { DEFAULT_PUSH_SETTINGS } from "../../settings.js";
 import {
   parseKeyString,
   type ConfigKey,
@@ -27,11 +32,12 @@ import {
 } from "../config-object.js";
 import { formatIssue, type ConfigIssue } from "../config-issue.js";
 import { canonicalJson } from "../semantic-fingerprint.js";
-import { BurstCoalescer } from "./burst-coalescer.js";
+import { BurstCoalescer, type BurstWindows } from "./burst-coalescer.js";
 import { ConfigRoots, isConfigFileName, listConfigFiles } from "./config-file-tree.js";
 import { DefinitionTable } from "./definition-table.js";
 import { isDirectory, MissingRoots } from "./missing-roots.js";
 import { readConfigFiles } from "./read-config-files.js";
+import { RemovalCheck } from "./removal-check.js";
 
 /** One batch of changes from the source. Upserts and deletes are sorted by key. */
 export interface SourceBatch {
@@ -42,6 +48,11 @@ export interface SourceBatch {
    * touched. The full set of outstanding problems is `YamlDirSource.currentIssues()`.
    */
   readonly issues: ConfigIssue[];
+  /**
+   * When the watcher saw the first file event this batch answers (clock ms), the source event of
+   * everything it changes; for the initial load, when reading began.
+   */
+  readonly eventAt: number;
 }
 
 export interface YamlDirSourceOptions {
@@ -49,10 +60,12 @@ export interface YamlDirSourceOptions {
   /** Receives every batch, the initial load included (before start() resolves). */
   readonly onBatch: (batch: SourceBatch) => void;
   readonly clock?: Clock;
-  /** Flush once the tree has been quiet this long (default 100 ms). */
+  /** Flush once the tree has been quiet this long (default MESHPILOT_FILE_DEBOUNCE_AFTER's). */
   readonly quietMs?: number;
-  /** Flush at the latest this long after the first event of a burst (default 1000 ms). */
+  /** Flush at the latest this long after a burst's first event (MESHPILOT_FILE_DEBOUNCE_MAX's). */
   readonly maxDelayMs?: number;
+  /** The windows of a burst that removed a file or directory (MESHPILOT_FILE_DELETE_DEBOUNCE_*). */
+  readonly removal?: BurstWindows;
   /** Namespace for namespaced objects that name none (default "default"). */
   readonly defaultNamespace?: string;
   /** How often to look for a config directory that was removed while watched (default 1000 ms). */
@@ -67,6 +80,10 @@ export class YamlDirSource {
   private readonly roots: ConfigRoots;
   private readonly table: DefinitionTable;
   private readonly coalescer: BurstCoalescer;
+  private readonly removals = new RemovalCheck();
+  private readonly clock: Clock;
+  /** When the first event not yet read again was seen. */
+  private firstDirtyAt: number | undefined;
   private readonly missingRoots: MissingRoots;
   /** What the listener was last told, per key: the object it holds. */
   private readonly served = new Map<KeyString, ConfigObject>();
@@ -83,7 +100,7 @@ export class YamlDirSource {
     this.opts = opts;
     this.roots = new ConfigRoots(opts.dirs);
     this.table = new DefinitionTable(this.roots.compareFiles);
-    const clock = opts.clock ?? systemClock;
+    const clock = (this.clock = opts.clock ?? systemClock);
     this.missingRoots = new MissingRoots(clock, opts.rootPollMs ?? 1000, (root) => {
       // Watch it afresh, then list it once the watch is in place (after a quiet window).
       this.watcher?.unwatch(root);
@@ -92,8 +109,12 @@ export class YamlDirSource {
     });
     this.coalescer = new BurstCoalescer({
       clock,
-      quietMs: opts.quietMs ?? 100,
-      maxDelayMs: opts.maxDelayMs ?? 1000,
+      quietMs: opts.quietMs ?? DEFAULT_PUSH_SETTINGS.fileDebounceAfterMs,
+      maxDelayMs: opts.maxDelayMs ?? DEFAULT_PUSH_SETTINGS.fileDebounceMaxMs,
+      slow: opts.removal ?? {
+        quietMs: DEFAULT_PUSH_SETTINGS.fileDeleteDebounceAfterMs,
+        maxDelayMs: DEFAULT_PUSH_SETTINGS.fileDeleteDebounceMaxMs,
+      },
       // A failed load was reported by enqueue(); the rejection itself is not needed here.
       flush: () => void this.enqueue(() => this.loadDirty()).catch(() => undefined),
     });
@@ -125,8 +146,9 @@ export class YamlDirSource {
       watcher.on("all", (event, path) => this.onWatchEvent(event, path));
       watcher.on("error", (err) => this.reportError(err, "config directory watcher error"));
       await this.enqueue(async () => {
+        const startedAt = this.clock.now();
         const lists = await Promise.all(this.roots.dirs.map((d) => listConfigFiles(d)));
-        await this.load(lists.flat(), undefined);
+        await this.load(lists.flat(), undefined, startedAt);
       });
     } catch (err) {
       await this.close();
@@ -153,7 +175,8 @@ export class YamlDirSource {
     if (event === "addDir" || event === "unlinkDir") this.dirtyDirs.add(path);
     else if (isConfigFileName(path)) this.dirtyFiles.add(path);
     else return;
-    this.coalescer.notify();
+    this.firstDirtyAt ??= this.clock.now();
+    this.coalescer.notify(event === "unlink" || event === "unlinkDir");
   }
 
   private enqueue(job: () => Promise<void>): Promise<void> {
@@ -172,6 +195,8 @@ export class YamlDirSource {
     if (this.closed) return;
     const files = new Set(this.dirtyFiles);
     const dirs = [...this.dirtyDirs];
+    const eventAt = this.firstDirtyAt ?? this.clock.now();
+    this.firstDirtyAt = undefined;
     this.dirtyFiles.clear();
     this.dirtyDirs.clear();
     const issuesBefore = issueSignature(this.currentIssues());
@@ -185,14 +210,18 @@ export class YamlDirSource {
       for (const known of this.knownFilesUnder(dir)) files.add(known);
       for (const found of await listConfigFiles(dir)) files.add(found);
     }
-    await this.load([...files].filter(present), issuesBefore);
+    await this.load([...files].filter(present), issuesBefore, eventAt);
   }
 
   /**
    * Reads the given files (missing ones count as deleted) and delivers one batch: always for the
    * initial load (`issuesBefore` undefined), else only if something changed for the listener.
    */
-  private async load(paths: string[], issuesBefore: string | undefined): Promise<void> {
+  private async load(
+    paths: string[],
+    issuesBefore: string | undefined,
+    eventAt: number,
+  ): Promise<void> {
     const files = [...new Set(paths)]
       .filter((p) => this.roots.rootIndexOf(p) >= 0 && !this.roots.isHidden(p))
       .sort(this.roots.compareFiles);
@@ -200,6 +229,9 @@ export class YamlDirSource {
       defaultNamespace: this.opts.defaultNamespace,
     });
     if (this.closed) return;
+    // A read that would delete objects gets a second look, with the rest of this load.
+    if (issuesBefore !== undefined && this.removals.hold(files, reads, (f) => this.table.keysOf(f)))
+      return this.readAgain(files, eventAt);
     const touched = new Set<KeyString>();
     files.forEach((file, i) => {
       const read = reads[i]!;
@@ -218,7 +250,7 @@ export class YamlDirSource {
           : this.table.removeFile(file);
       for (const k of keys) touched.add(k);
     });
-    const batch = this.diff(touched, files);
+    const batch = { ...this.diff(touched, files), eventAt };
     // A file touched without a change (saved again, `touch`) reports nothing.
     const changed =
       batch.upserts.length + batch.deletes.length > 0 ||
@@ -226,8 +258,14 @@ export class YamlDirSource {
     if (issuesBefore === undefined || changed) this.opts.onBatch(batch);
   }
 
+  private readAgain(files: readonly string[], eventAt: number): void {
+    for (const file of files) this.dirtyFiles.add(file);
+    this.firstDirtyAt = Math.min(this.firstDirtyAt ?? eventAt, eventAt);
+    this.coalescer.notify(true);
+  }
+
   /** Compares the served definition of each touched key with what the listener holds. */
-  private diff(touched: Set<KeyString>, files: string[]): SourceBatch {
+  private diff(touched: Set<KeyString>, files: string[]): Omit<SourceBatch, "eventAt"> {
     const upserts: ConfigObject[] = [];
     const deletes: ConfigKey[] = [];
     for (const key of [...touched].sort()) {
