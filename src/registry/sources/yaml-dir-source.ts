@@ -5,7 +5,9 @@
 // decided by reading the path again once the tree has been quiet for a short window
 // (BurstCoalescer; MESHPILOT_FILE_DEBOUNCE_*: 20 ms, at most 100 ms) — longer when the burst
 // removed something (MESHPILOT_FILE_DELETE_DEBOUNCE_*: 100 ms, at most 1 s), since a file that is
-// briefly missing must not be read then. So event kinds do not matter and editors' save dances
+// briefly missing must not be read then; a read that would delete objects gets a second look
+// (removal-check.ts), and every file read is read once more a little later (recheck.ts), as
+// chokidar drops events that follow within 5 ms. So event kinds do not matter and editors' save dances
 // (write a temp file and rename it over, vim's rename-to-backup and rewrite, delete and
 // recreate) come out as one change of the real file. The window is short because the push
 // debounce merges bursts anyway; this one only has to absorb a save dance, and at 20 changes/s
@@ -37,6 +39,7 @@ import { ConfigRoots, isConfigFileName, listConfigFiles } from "./config-file-tr
 import { DefinitionTable } from "./definition-table.js";
 import { isDirectory, MissingRoots } from "./missing-roots.js";
 import { readConfigFiles } from "./read-config-files.js";
+import { Recheck } from "./recheck.js";
 import { RemovalCheck } from "./removal-check.js";
 
 /** One batch of changes from the source. Upserts and deletes are sorted by key. */
@@ -81,6 +84,7 @@ export class YamlDirSource {
   private readonly table: DefinitionTable;
   private readonly coalescer: BurstCoalescer;
   private readonly removals = new RemovalCheck();
+  private readonly recheck: Recheck;
   private readonly clock: Clock;
   /** When the first event not yet read again was seen. */
   private firstDirtyAt: number | undefined;
@@ -107,14 +111,21 @@ export class YamlDirSource {
       this.watcher?.add(root);
       this.onWatchEvent("addDir", root);
     });
+    const slow = opts.removal ?? {
+      quietMs: DEFAULT_PUSH_SETTINGS.fileDeleteDebounceAfterMs,
+      maxDelayMs: DEFAULT_PUSH_SETTINGS.fileDeleteDebounceMaxMs,
+    };
+    this.recheck = new Recheck(clock, slow.quietMs, (files, eventAt) => {
+      if (this.closed) return;
+      void this.enqueue(() =>
+        this.load(files, issueSignature(this.currentIssues()), eventAt),
+      ).catch(() => undefined);
+    });
     this.coalescer = new BurstCoalescer({
       clock,
       quietMs: opts.quietMs ?? DEFAULT_PUSH_SETTINGS.fileDebounceAfterMs,
       maxDelayMs: opts.maxDelayMs ?? DEFAULT_PUSH_SETTINGS.fileDebounceMaxMs,
-      slow: opts.removal ?? {
-        quietMs: DEFAULT_PUSH_SETTINGS.fileDeleteDebounceAfterMs,
-        maxDelayMs: DEFAULT_PUSH_SETTINGS.fileDeleteDebounceMaxMs,
-      },
+      slow,
       // A failed load was reported by enqueue(); the rejection itself is not needed here.
       flush: () => void this.enqueue(() => this.loadDirty()).catch(() => undefined),
     });
@@ -165,6 +176,7 @@ export class YamlDirSource {
   async close(): Promise<void> {
     this.closed = true;
     this.coalescer.cancel();
+    this.recheck.cancel();
     this.missingRoots.close();
     await this.watcher?.close();
     await this.work;
@@ -210,7 +222,9 @@ export class YamlDirSource {
       for (const known of this.knownFilesUnder(dir)) files.add(known);
       for (const found of await listConfigFiles(dir)) files.add(found);
     }
-    await this.load([...files].filter(present), issuesBefore, eventAt);
+    const read = [...files].filter(present);
+    await this.load(read, issuesBefore, eventAt);
+    this.recheck.add(read, eventAt);
   }
 
   /**
