@@ -1,21 +1,21 @@
 // Fleet benchmark, part 3: the orchestrator. Generates the mesh (fleet-mesh.ts), starts the real
-// `meshpilot serve --config-dir <mesh>` as a child process, connects the simulated fleet
-// (fleet-client.ts, K processes) in steps while sampling the server's RSS, then runs the churn:
+// `meshpilot serve --config-dir <mesh>` as a child process (fleet-serve.ts), connects the simulated
+// fleet (fleet-client.ts, K processes: fleet-procs.ts) in steps while sampling the server's RSS,
+// then runs the churn:
 //   (a) single endpoint changes (one EndpointSlice file rewritten) → event-to-last-ACK across the
 //       proxies holding that service's endpoints, and the pushes that reached proxies outside
 //       its namespace's scope (which should get nothing);
 //   (b) one DestinationRule every proxy sees → time until every ACKing proxy has ACKed it;
 //   (c) sustained R endpoint changes per second for D seconds → event-to-last-ACK per event,
 //       p50/p99/max, and whether the backlog grows.
-// and writes the report (JSON, markdown, SVG plots). Everything is bounded in time; every child
-// process is stopped at the end (and the fleet processes exit when this process goes away).
+// Over each, the server's pushes, CPU, bytes sent and event-loop lag (fleet-window.ts). Writes the
+// report (fleet-output.ts: JSON, markdown with the targets' pass/fail from fleet-targets.ts, SVG
+// plots). Everything is bounded in time; every child process is stopped at the end (and the
+// fleet processes exit when this process goes away).
 
-import { fork, spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import type { ClientStats, EventAnswer, EventQuery, ProxySpec } from "./fleet-client.js";
+import type { EventAnswer, EventQuery, ProxySpec } from "./fleet-client.js";
 import {
   destinationRuleYaml,
   generateMesh,
@@ -25,379 +25,21 @@ import {
   type Mesh,
   type ServiceInfo,
 } from "./fleet-mesh.js";
-import {
-  latencyStats,
-  linearFit,
-  markdownTable,
-  percentile,
-  round,
-  svgPlot,
-  type LatencyStats,
-} from "./fleet-report.js";
+import { writeReport } from "./fleet-output.js";
+import { FleetProcs, sumStats } from "./fleet-procs.js";
+import { latencyStats, linearFit, percentile, round } from "./fleet-report.js";
+import { ServeProcess } from "./fleet-serve.js";
+import { evaluateTargets } from "./fleet-targets.js";
+import type { EventResult, FleetOptions, FleetReport, SingleResult } from "./fleet-types.js";
+import { openWindow } from "./fleet-window.js";
 import { TypeUrl } from "../src/xds/type-urls.js";
 
-export interface FleetOptions {
-  services: number;
-  endpoints: number;
-  namespaces: number;
-  proxies: number;
-  procs: number;
-  variant: "sotw" | "delta";
-  transport: "grpc-js" | "http2";
-  /** Endpoint changes per second in the sustained churn, and its duration in seconds. */
-  rate: number;
-  duration: number;
-  /** Single endpoint changes measured one at a time (scenario a). */
-  singles: number;
-  /** Proxies added per connect step (RSS is sampled after each). */
-  connectStep: number;
-  nackFraction: number;
-  stallFraction: number;
-  /** Where the report goes (a dated folder is not added here). */
-  outDir: string;
-  /** Where the mesh is generated (removed at the end unless keepMesh). */
-  meshDir: string;
-  keepMesh: boolean;
-  /** The command line to record in the report. */
-  command: string;
-  log: (line: string) => void;
-}
+export { DEFAULTS } from "./fleet-types.js";
+export type { EventResult, FleetOptions, FleetReport, SingleResult } from "./fleet-types.js";
+export { markdownReport } from "./fleet-output.js";
 
-export const DEFAULTS: Omit<FleetOptions, "outDir" | "meshDir" | "command" | "log"> = {
-  services: 1000,
-  endpoints: 10_000,
-  namespaces: 200,
-  proxies: 2000,
-  procs: 2,
-  variant: "sotw",
-  transport: "grpc-js",
-  rate: 20,
-  duration: 60,
-  singles: 3,
-  connectStep: 500,
-  nackFraction: 0,
-  stallFraction: 0,
-  keepMesh: false,
-};
-
-export interface EventResult {
-  kind: "endpoint" | "destination-rule";
-  /** ms since the churn phase began (sustained) or 0. */
-  at: number;
-  service: string;
-  namespace: string;
-  holders: number;
-  acked: number;
-  /** Event (file write completed) to the last holder's ACK of a response changing it; NaN if not all ACKed. */
-  eventToLastAckMs: number;
-  perProxyMs: LatencyStats;
-}
-
-export interface SingleResult extends EventResult {
-  /** Proxies outside the holders that received any response in the window. */
-  unaffectedProxiesPushed: number;
-  unaffectedResponses: number;
-  unaffectedBytes: number;
-  affectedResponses: number;
-  /** Server side over the window: pilot_xds_pushes and CPU seconds. */
-  serverPushes: number;
-  serverCpuS: number;
-  windowMs: number;
-}
-
-export interface FleetReport {
-  date: string;
-  machine: { cpus: number; model: string; memGiB: number; node: string };
-  loadAverage: { start: number[]; end: number[] };
-  command: string;
-  options: Omit<FleetOptions, "log">;
-  mesh: { services: number; endpoints: number; namespaces: number; files: number };
-  fleet: { ack: number; nack: number; stall: number; failedStreams: number; clientProcs: number };
-  connect: Array<{ proxies: number; connectMs: number; serverRssMB: number; serverCpuS: number }>;
-  memoryPerProxyKB: number;
-  singleEndpointChange: SingleResult[];
-  pushesToUnaffectedProxies: number;
-  globalDestinationRule: EventResult;
-  churn: {
-    targetRate: number;
-    achievedRate: number;
-    durationS: number;
-    events: number;
-    fullyAcked: number;
-    eventToLastAckMs: LatencyStats;
-    perProxyAckMs: LatencyStats;
-    backlog: {
-      slopeMsPerS: number;
-      firstThirdP50: number;
-      lastThirdP50: number;
-      unfinishedAtEnd: number;
-      grows: boolean;
-    };
-    pushesPerSecond: number;
-    serverCpuS: number;
-    serverCpuSPer1000Pushes: number;
-    bytesSent: number;
-    serverModelVersionsPushed: number;
-  };
-  totals: {
-    serverPushes: number;
-    clientResponses: number;
-    bytesSent: number;
-    bytesByType: Record<string, number>;
-    serverCpuS: number;
-    serverCpuSPer1000Pushes: number;
-    serverMaxRssMB: number;
-    clientCpuS: number;
-    clientMaxRssMB: number;
-  };
-  files: { json: string; markdown: string; latencySvg: string; rssSvg: string };
-}
-
-const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const now = (): number => performance.timeOrigin + performance.now();
-
-type Msg = { cmd: string } & Record<string, unknown>;
-
-function nextMessage<T>(p: ChildProcess, cmd: string, timeoutMs = 60_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      p.off("message", on);
-      reject(new Error(`no "${cmd}" from fleet process ${p.pid} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const on = (m: Msg) => {
-      if (m.cmd !== cmd) return;
-      clearTimeout(timer);
-      p.off("message", on);
-      resolve(m as unknown as T);
-    };
-    p.on("message", on);
-  });
-}
-
-// ------------------------------------------------------------------------------ the server
-
-class ServeProcess {
-  readonly proc: ChildProcess;
-  xdsAddress = "";
-  monitoringAddress = "";
-  /** "config pushed" log lines: model versions pushed to the fleet. */
-  versionsPushed = 0;
-  maxRssMB = 0;
-  private stderrTail: string[] = [];
-  private readonly ticks = 100; // CLK_TCK on Linux
-
-  constructor(meshDir: string, transport: string) {
-    const bin = here("../../bin/meshpilot.js");
-    this.proc = spawn(
-      process.execPath,
-      [
-        bin,
-        "serve",
-        "--config-dir",
-        meshDir,
-        "--xds-address",
-        "127.0.0.1:0",
-        "--monitoring-address",
-        "127.0.0.1:0",
-        "--xds-transport",
-        transport,
-        "--log-level",
-        "info",
-      ],
-      { stdio: ["ignore", "ignore", "pipe"] },
-    );
-  }
-
-  ready(timeoutMs: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      let buf = "";
-      const timer = setTimeout(
-        () => reject(new Error(`meshpilot serve not ready in ${timeoutMs} ms: ${this.tail()}`)),
-        timeoutMs,
-      );
-      this.proc.once("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`meshpilot serve exited (${code}): ${this.tail()}`));
-      });
-      this.proc.stderr!.setEncoding("utf8");
-      this.proc.stderr!.on("data", (chunk: string) => {
-        buf += chunk;
-        let nl: number;
-        while ((nl = buf.indexOf("\n")) >= 0) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
-          this.stderrTail.push(line);
-          if (this.stderrTail.length > 20) this.stderrTail.shift();
-          if (line.includes('"config pushed"')) this.versionsPushed++;
-          else if (line.includes('"meshpilot serving"')) {
-            const j = JSON.parse(line) as { xdsAddress: string; monitoringAddress: string };
-            this.xdsAddress = j.xdsAddress;
-            this.monitoringAddress = j.monitoringAddress;
-            clearTimeout(timer);
-            resolve();
-          }
-        }
-      });
-    });
-  }
-
-  tail(): string {
-    return this.stderrTail.slice(-5).join("\n");
-  }
-
-  cpuS(): number {
-    const stat = readFileSync(`/proc/${this.proc.pid}/stat`, "utf8");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // fields 14 and 15 (utime, stime); f[0] is field 3.
-    return (Number(f[11]) + Number(f[12])) / this.ticks;
-  }
-
-  rssMB(): number {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.proc.pid}/status`, "utf8"));
-    const mb = m ? Number(m[1]) / 1024 : NaN;
-    this.maxRssMB = Math.max(this.maxRssMB, mb);
-    return mb;
-  }
-
-  async pushes(): Promise<number> {
-    const text = await (await fetch(`http://${this.monitoringAddress}/metrics`)).text();
-    let sum = 0;
-    for (const m of text.matchAll(/^pilot_xds_pushes\{[^}]*\} (\d+(?:\.\d+)?)/gm))
-      sum += Number(m[1]);
-    return sum;
-  }
-
-  async stop(): Promise<void> {
-    if (this.proc.exitCode !== null) return;
-    const exited = new Promise((r) => this.proc.once("exit", r));
-    this.proc.kill("SIGTERM");
-    const t = setTimeout(() => this.proc.kill("SIGKILL"), 10_000);
-    await exited;
-    clearTimeout(t);
-  }
-}
-
-// ------------------------------------------------------------------------------ the fleet
-
-class FleetProcs {
-  readonly procs: ChildProcess[] = [];
-
-  async start(k: number, address: string, variant: string): Promise<void> {
-    for (let i = 0; i < k; i++) {
-      const p = fork(here("./fleet-client.js"), [], {
-        stdio: ["ignore", "inherit", "inherit", "ipc"],
-      });
-      this.procs.push(p);
-      await nextMessage(p, "ready");
-      p.send({ cmd: "init", address, variant });
-      await nextMessage(p, "init");
-    }
-  }
-
-  async connect(proxies: ProxySpec[]): Promise<void> {
-    const share: ProxySpec[][] = this.procs.map(() => []);
-    for (const p of proxies) share[p.index % this.procs.length]!.push(p);
-    await Promise.all(
-      this.procs.map((p, i) => {
-        const r = nextMessage(p, "connect");
-        p.send({ cmd: "connect", proxies: share[i] });
-        return r;
-      }),
-    );
-  }
-
-  stats(): Promise<ClientStats[]> {
-    return Promise.all(
-      this.procs.map((p) => {
-        const r = nextMessage<ClientStats>(p, "stats");
-        p.send({ cmd: "stats" });
-        return r;
-      }),
-    );
-  }
-
-  async answer(events: EventQuery[]): Promise<EventAnswer[]> {
-    const parts = await Promise.all(
-      this.procs.map((p) => {
-        const r = nextMessage<{ answers: EventAnswer[] }>(p, "events");
-        p.send({ cmd: "events", events });
-        return r;
-      }),
-    );
-    return events.map((e, i) => {
-      const a: EventAnswer = {
-        id: e.id,
-        holders: 0,
-        acked: 0,
-        lastAck: 0,
-        latencies: [],
-        holderIndexes: [],
-      };
-      for (const part of parts) {
-        const x = part.answers[i]!;
-        a.holders += x.holders;
-        a.acked += x.acked;
-        a.lastAck = Math.max(a.lastAck, x.lastAck);
-        a.latencies.push(...x.latencies);
-        a.holderIndexes.push(...x.holderIndexes);
-      }
-      return a;
-    });
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all(
-      this.procs.map(
-        (p) =>
-          new Promise<void>((resolve) => {
-            if (p.exitCode !== null || !p.connected) return resolve();
-            const t = setTimeout(() => {
-              p.kill("SIGKILL");
-              resolve();
-            }, 5000);
-            p.once("exit", () => {
-              clearTimeout(t);
-              resolve();
-            });
-            p.send({ cmd: "exit" });
-          }),
-      ),
-    );
-  }
-}
-
-function sumStats(s: ClientStats[]): {
-  responses: number;
-  bytes: number;
-  synced: number;
-  failed: number;
-  streams: number;
-  perProxy: Map<number, { responses: number; bytes: number }>;
-  byType: Record<string, number>;
-  cpuS: number;
-  rssMB: number;
-} {
-  const perProxy = new Map<number, { responses: number; bytes: number }>();
-  const byType: Record<string, number> = {};
-  for (const x of s) {
-    for (const p of x.proxies) perProxy.set(p.index, p);
-    for (const [t, v] of Object.entries(x.byType)) byType[t] = (byType[t] ?? 0) + v.bytes;
-  }
-  return {
-    responses: s.reduce((a, x) => a + x.responses, 0),
-    bytes: s.reduce((a, x) => a + x.bytes, 0),
-    synced: s.reduce((a, x) => a + x.synced, 0),
-    failed: s.reduce((a, x) => a + x.failed, 0),
-    streams: s.reduce((a, x) => a + x.streams, 0),
-    perProxy,
-    byType,
-    cpuS: s.reduce((a, x) => a + x.cpuMs, 0) / 1000,
-    rssMB: Math.max(...s.map((x) => x.rssMB)),
-  };
-}
-
-// ------------------------------------------------------------------------------ the run
 
 function proxySpecs(mesh: Mesh, o: FleetOptions): ProxySpec[] {
   const NS = mesh.namespaces.length;
@@ -546,8 +188,11 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
       return { id, t: now(), typeUrl: TypeUrl.Endpoint, suffix: `|${s.host}` };
     };
 
+    const clientBytes = async (): Promise<number> => sumStats(await fleet.stats()).bytes;
+
     // --- (a) single endpoint changes, one namespace's scope each
     await quiet();
+    const closeSingles = await openWindow(serve, clientBytes);
     const singles: SingleResult[] = [];
     for (let i = 0; i < o.singles; i++) {
       const s = mesh.services[(i * 97 + 13) % mesh.services.length]!;
@@ -590,8 +235,12 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
       );
     }
 
+    const singlesWindow = await closeSingles();
+    const singleLatencies = singles.map((x) => x.eventToLastAckMs);
+
     // --- (b) a DestinationRule every proxy sees
     const shared = mesh.shared[0]!;
+    const closeDr = await openWindow(serve, clientBytes);
     writeAtomic(mesh.globalDrFile, destinationRuleYaml(shared, 200));
     const qdr: EventQuery = {
       id: ++eventId,
@@ -605,12 +254,14 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
       `fleet: global DestinationRule: ${adr.acked}/${adr.holders} ACKed (of ${ackers} ACKing proxies), last after ${globalDestinationRule.eventToLastAckMs} ms`,
     );
     await quiet();
+    const drWindow = await closeDr();
 
     // --- (c) sustained endpoint churn
     const cpu0 = serve.cpuS();
     const push0 = await serve.pushes();
     const versions0 = serve.versionsPushed;
     const c0 = sumStats(await fleet.stats());
+    serve.startLag();
     const churnStart = now();
     const interval = 1000 / o.rate;
     const total = Math.round(o.rate * o.duration);
@@ -639,6 +290,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
     const unfinishedAtEnd = answers.filter((a) => !(a.holders > 0 && a.acked >= a.holders)).length;
     await quiet();
     clearInterval(rssTimer);
+    const churnLag = await serve.stopLag();
     const churnEnd = Math.max(writeEnd, ...answers.map((a) => a.lastAck));
     const cpu1 = serve.cpuS();
     const push1 = await serve.pushes();
@@ -682,6 +334,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
       serverCpuSPer1000Pushes: round(((cpu1 - cpu0) / Math.max(1, churnPushes)) * 1000, 3),
       bytesSent: c1.bytes - c0.bytes,
       serverModelVersionsPushed: serve.versionsPushed - versions0,
+      lag: churnLag,
     };
     o.log(
       `fleet: churn ${churn.length} events at ${churnReport.achievedRate}/s: event-to-last-ACK p50 ${churnReport.eventToLastAckMs.p50} p99 ${churnReport.eventToLastAckMs.p99} max ${churnReport.eventToLastAckMs.max} ms; ${churnReport.pushesPerSecond} pushes/s`,
@@ -714,8 +367,14 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
       connect,
       memoryPerProxyKB,
       singleEndpointChange: singles,
+      singles: {
+        // a change not ACKed by all its holders counts as infinitely late
+        eventToLastAckMs: latencyStats(singleLatencies.map((x) => (isFinite(x) ? x : Infinity))),
+        window: singlesWindow,
+      },
       pushesToUnaffectedProxies: singles.reduce((a, s) => a + s.unaffectedResponses, 0),
       globalDestinationRule,
+      globalDestinationRuleWindow: drWindow,
       churn: churnReport,
       totals: {
         serverPushes,
@@ -728,8 +387,10 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
         clientCpuS: round(fin.cpuS, 1),
         clientMaxRssMB: round(fin.rssMB),
       },
+      targets: [],
       files: { json: "", markdown: "", latencySvg: "", rssSvg: "" },
     };
+    report.targets = evaluateTargets(report);
     writeReport(report, churnResults, o.outDir);
     return report;
   } finally {
@@ -737,130 +398,4 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
     await serve.stop();
     if (!o.keepMesh) rmSync(o.meshDir, { recursive: true, force: true });
   }
-}
-
-// ------------------------------------------------------------------------------ output
-
-export function markdownReport(r: FleetReport): string {
-  const c = r.churn;
-  const s = r.singleEndpointChange;
-  const lines = [
-    `### Fleet benchmark ${r.date}`,
-    "",
-    `${r.options.variant}, ${r.options.transport}; ${r.mesh.services} services, ${r.mesh.endpoints} endpoints, ` +
-      `${r.mesh.namespaces} namespaces; ${r.options.proxies} proxies (${r.fleet.ack} ACK, ${r.fleet.nack} NACK, ` +
-      `${r.fleet.stall} stall) in ${r.fleet.clientProcs} processes; ${r.machine.cpus} cpus (${r.machine.model}), ` +
-      `node ${r.machine.node}; load average ${r.loadAverage.start.join(" ")} → ${r.loadAverage.end.join(" ")}.`,
-    "",
-    `Command: \`${r.command}\``,
-    "",
-    markdownTable(
-      ["figure", "value"],
-      [
-        [
-          "(a) single endpoint change: event-to-last-ACK (per change)",
-          s.map((x) => `${x.eventToLastAckMs} ms (${x.acked}/${x.holders})`).join(", ") || "—",
-        ],
-        [
-          "(a) pushes to unaffected proxies (responses; proxies)",
-          s.map((x) => `${x.unaffectedResponses}; ${x.unaffectedProxiesPushed}`).join(", ") || "—",
-        ],
-        [
-          "(a) server pushes; server CPU over the change's window",
-          s.map((x) => `${x.serverPushes}; ${x.serverCpuS} s`).join(", ") || "—",
-        ],
-        [
-          "(b) global DestinationRule: all ACKed",
-          `${r.globalDestinationRule.eventToLastAckMs} ms (${r.globalDestinationRule.acked}/${r.globalDestinationRule.holders}); per proxy p50 ${r.globalDestinationRule.perProxyMs.p50} ms`,
-        ],
-        [
-          `(c) churn ${c.targetRate}/s × ${c.durationS} s: event-to-last-ACK p50 / p99 / max`,
-          `${c.eventToLastAckMs.p50} / ${c.eventToLastAckMs.p99} / ${c.eventToLastAckMs.max} ms (${c.fullyAcked}/${c.events} events fully ACKed)`,
-        ],
-        [
-          "(c) per-proxy ACK latency p50 / p99 / max",
-          `${c.perProxyAckMs.p50} / ${c.perProxyAckMs.p99} / ${c.perProxyAckMs.max} ms`,
-        ],
-        [
-          "(c) backlog: slope; p50 first third → last third; unfinished",
-          `${c.backlog.slopeMsPerS} ms/s; ${c.backlog.firstThirdP50} → ${c.backlog.lastThirdP50} ms; ${c.backlog.unfinishedAtEnd} (${c.backlog.grows ? "grows" : "does not grow"})`,
-        ],
-        ["(c) pushes per second (server pilot_xds_pushes)", c.pushesPerSecond],
-        ["(c) server CPU s per 1,000 pushes", c.serverCpuSPer1000Pushes],
-        [
-          "(c) model versions pushed by serve",
-          `${c.serverModelVersionsPushed} for ${c.events} changes`,
-        ],
-        ["(c) bytes sent", `${round(c.bytesSent / 2 ** 20)} MiB`],
-        [
-          "server RSS vs connected proxies",
-          r.connect.map((x) => `${x.proxies}: ${x.serverRssMB} MB`).join(", "),
-        ],
-        ["memory per proxy (RSS slope)", `${r.memoryPerProxyKB} kB`],
-        [
-          "whole run: pushes; server CPU; per 1,000 pushes",
-          `${r.totals.serverPushes}; ${r.totals.serverCpuS} s; ${r.totals.serverCpuSPer1000Pushes} s`,
-        ],
-        [
-          "whole run: bytes sent (by type)",
-          `${round(r.totals.bytesSent / 2 ** 20)} MiB (${Object.entries(r.totals.bytesByType)
-            .map(([t, b]) => `${t} ${round(b / 2 ** 20)}`)
-            .join(", ")})`,
-        ],
-        ["server max RSS", `${r.totals.serverMaxRssMB} MB`],
-        [
-          "fleet (client) CPU; max RSS per process",
-          `${r.totals.clientCpuS} s; ${r.totals.clientMaxRssMB} MB`,
-        ],
-      ],
-    ),
-    "",
-  ];
-  return lines.join("\n");
-}
-
-function writeReport(r: FleetReport, churn: EventResult[], outDir: string): void {
-  mkdirSync(outDir, { recursive: true });
-  const stamp = r.date.slice(11, 19).replace(/:/g, "");
-  const base = join(outDir, `fleet-${r.options.variant}-${r.options.proxies}-${stamp}`);
-  r.files = {
-    json: `${base}.json`,
-    markdown: `${base}.md`,
-    latencySvg: `${base}-churn-latency.svg`,
-    rssSvg: `${base}-rss.svg`,
-  };
-  writeFileSync(
-    r.files.latencySvg,
-    svgPlot({
-      title: `Endpoint churn ${r.churn.targetRate}/s: event-to-last-ACK (${r.options.proxies} proxies)`,
-      xLabel: "event time since churn start (s)",
-      yLabel: "event-to-last-ACK (ms)",
-      series: [
-        {
-          label: "event-to-last-ACK",
-          color: "#1f77b4",
-          points: churn.map((e) => [e.at / 1000, e.eventToLastAckMs] as const),
-        },
-      ],
-    }),
-  );
-  writeFileSync(
-    r.files.rssSvg,
-    svgPlot({
-      title: `meshpilot serve RSS vs connected proxies (slope ${r.memoryPerProxyKB} kB/proxy)`,
-      xLabel: "connected proxies",
-      yLabel: "server RSS (MB)",
-      series: [
-        {
-          label: "RSS after each connect step",
-          color: "#d62728",
-          line: true,
-          points: r.connect.map((c) => [c.proxies, c.serverRssMB] as const),
-        },
-      ],
-    }),
-  );
-  const md = markdownReport(r);
-  writeFileSync(r.files.markdown, md);
-  writeFileSync(r.files.json, JSON.stringify({ ...r, churnEvents: churn }, null, 2) + "\n");
 }

@@ -38,8 +38,11 @@ test("fleet benchmark completes at a tiny size and reports every field", async (
       "connect",
       "memoryPerProxyKB",
       "singleEndpointChange",
+      "singles",
       "pushesToUnaffectedProxies",
       "globalDestinationRule",
+      "globalDestinationRuleWindow",
+      "targets",
       "churn",
       "totals",
       "churnEvents",
@@ -59,11 +62,26 @@ test("fleet benchmark completes at a tiny size and reports every field", async (
       "serverModelVersionsPushed",
     ] as const)
       t.is(typeof report.churn[k], "number");
+    for (const w of [report.singles.window, report.globalDestinationRuleWindow]) {
+      t.true(w.serverPushes > 0);
+      for (const k of ["pushesPerSecond", "serverCpuSPer1000Pushes", "bytesSent"] as const)
+        t.is(typeof w[k], "number");
+    }
+    t.is(typeof report.singles.eventToLastAckMs.p99, "number");
+    t.true("lag" in report.churn);
+    t.is(report.targets.length, 6);
+    for (const target of report.targets) t.not(target.value, "");
     t.is(typeof report.totals.bytesSent, "number");
     t.true(report.totals.bytesSent > 0);
     t.true(readFileSync(report.files.latencySvg, "utf8").startsWith("<svg"));
     t.true(readFileSync(report.files.rssSvg, "utf8").startsWith("<svg"));
-    t.true(readFileSync(report.files.markdown, "utf8").includes("| figure | value |"));
+    const md = readFileSync(report.files.markdown, "utf8");
+    t.true(md.includes("| figure | value |"));
+    t.regex(md, /\| target \| this run \| verdict \|/);
+    t.regex(
+      md,
+      /one endpoint change: event-to-last-ACK p99 ≤ 300 ms \|[^\n]*\| (\*\*pass\*\*|\*\*FAIL\*\*) \|/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
