@@ -215,6 +215,7 @@ export class XdsServer extends EventEmitter implements ConnectionHost {
         : [...proxyIds].map((id) => this.byProxy.get(id) ?? new Set<XdsConnection>());
     for (const set of targets) {
       for (const c of set) {
+        c.countPushOrder(typeList);
         c.push(typeList);
         n++;
       }

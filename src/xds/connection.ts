@@ -98,15 +98,21 @@ export class XdsConnection {
     return this.writesInFlight;
   }
 
+  /** Counts a push the control plane ordered (XdsServer.push) for these types (all by default). */
+  countPushOrder(types?: readonly string[]): void {
+    for (const [t, st] of this.states)
+      if (types ? types.includes(t) : !DEBUG_TYPES.has(t)) st.pushes++;
+  }
+
   /** Marks types (all subscribed ones by default) for re-evaluation and sends what changed. */
   push(types?: Iterable<string>): void {
     if (this.closed) return;
     if (types === undefined) {
-      for (const [t, st] of this.states) if (!DEBUG_TYPES.has(t)) mark(st);
+      for (const [t, st] of this.states) if (!DEBUG_TYPES.has(t)) st.dirty = true;
     } else {
       for (const t of types) {
         const st = this.states.get(t);
-        if (st) mark(st);
+        if (st) st.dirty = true;
       }
     }
     this.guarded(() => this.flush());
@@ -351,9 +357,4 @@ export class XdsConnection {
     });
     if (!ok) this.blocked = true;
   }
-}
-
-function mark(st: State): void {
-  st.dirty = true;
-  st.pushes++;
 }

@@ -16,7 +16,7 @@ export abstract class TypeStateBase {
   ackedAt = 0;
   /** Set when something should be (re)considered for sending. */
   dirty = false;
-  /** Pushes ordered for this type (XdsServer.push), sent or not: /debug/syncz `*_pushes`. */
+  /** Pushes the control plane ordered for this type (XdsServer.push), sent or not: /debug/syncz `*_pushes`. */
   pushes = 0;
 
   constructor(readonly typeUrl: string) {}
