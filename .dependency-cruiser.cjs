@@ -39,6 +39,17 @@ module.exports = {
       },
     },
     {
+      name: "workers-compute-only",
+      severity: "error",
+      comment:
+        "The compute pool and its workers run registry, translate, push and xds code; of the actors they know only the message shapes (messages.ts), never an actor's runtime, the CLI or monitoring.",
+      from: { path: "^src/workers/" },
+      to: {
+        path: "^src/(actors|cli|monitoring)/",
+        pathNot: "^src/actors/messages\\.ts$",
+      },
+    },
+    {
       name: "nothing-imports-the-cli",
       severity: "error",
       from: { path: "^src/", pathNot: "^src/cli/" },

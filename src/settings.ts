@@ -1,6 +1,8 @@
 // Every setting of `meshpilot serve`: its flag, its environment variable, default and meaning.
 // One table, so `meshpilot serve --help`, the README and the code can never disagree.
 
+import { availableParallelism } from "node:os";
+
 export interface SettingSpec {
   readonly flag: string;
   readonly env: string;
@@ -190,6 +192,12 @@ export const PUSH_SETTINGS = {
     description: "CPU busy fraction (0-1, of usable cores) above which the auto throttle halves",
     default: "0.85",
   },
+  computeThreads: {
+    env: "MESHPILOT_COMPUTE_THREADS",
+    description:
+      "worker threads of the compute pool that generates and encodes proxies' config: auto = os.availableParallelism()",
+    default: "auto",
+  },
 } as const satisfies Record<string, KnobSpec>;
 
 export interface PushSettings {
@@ -263,6 +271,17 @@ export function resolvePushSettings(env: NodeJS.ProcessEnv): PushSettings {
 
 /** The push settings with every default (what an unset environment gives). */
 export const DEFAULT_PUSH_SETTINGS: PushSettings = resolvePushSettings({});
+
+/** MESHPILOT_COMPUTE_THREADS: a positive whole number, or auto (available parallelism). */
+export function resolveComputeThreads(env: NodeJS.ProcessEnv): number {
+  const { env: name, default: dflt } = PUSH_SETTINGS.computeThreads;
+  const text = env[name]?.trim() || dflt;
+  if (text.toLowerCase() === "auto") return availableParallelism();
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 1024)
+    throw new Error(`${name}=${text}: expected auto or a whole number from 1 to 1024`);
+  return n;
+}
 
 export function pushSettingsHelp(): string {
   return Object.values(PUSH_SETTINGS as Record<string, KnobSpec>)

@@ -33,7 +33,12 @@ export interface ConfigDelta {
   readonly deletes: readonly ConfigKey[];
 }
 
-/** The whole store at a version: for a replica that joined late or lost its place. */
+/**
+ * The whole store at a version: for a replica that joined late or lost its place. Replicas ignore
+ * a snapshot (or delta) not newer than what they hold, so answering one replica's request on the
+ * shared channel does the others no harm. The publisher sends deltas only after its own store has
+ * applied them, so a snapshot it sends is never older than a delta it already sent.
+ */
 export interface ConfigSnapshot {
   readonly type: "config-snapshot";
   readonly version: number;
@@ -43,7 +48,7 @@ export interface ConfigSnapshot {
 /** A replica asks for a snapshot (it joined late, or saw a gap in versions). */
 export interface ConfigSnapshotRequest {
   readonly type: "config-snapshot-request";
-  /** The version the replica holds (0: none). */
+  /** The version the replica holds (0: none yet; it asks as soon as it starts). */
   readonly haveVersion: number;
 }
 
@@ -52,7 +57,11 @@ export type ConfigMessage = ConfigDelta | ConfigSnapshot | ConfigSnapshotRequest
 // ---------------------------------------------------------------------------------------------
 // Generation (coordinator → compute pool → coordinator)
 
-/** Generate some xDS types of one proxy view at one model version. The task is the cache key. */
+/**
+ * Generate some xDS types of one proxy view at one model version. The task is the cache key. A
+ * worker runs it once its replica holds `version` (or newer). Type URLs the generators do not
+ * produce come back as empty sets.
+ */
 export interface GenerateTask {
   readonly version: number;
   readonly viewKey: string;
