@@ -77,7 +77,10 @@ function listenToProbe(t: ExecutionContext, configChannel: string): Probe {
   };
   return {
     async next() {
+      // A report in flight on an unref'd channel would not keep the test process alive.
+      channel.ref();
       while (queue.length === 0) await new Promise<void>((r) => (wake = r));
+      channel.unref();
       return queue.shift() as ProbeReport;
     },
   };
