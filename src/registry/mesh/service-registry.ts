@@ -47,6 +47,7 @@ export class ServiceRegistry {
   readonly services: readonly MeshService[];
   private readonly byHost = new Map<string, MeshService[]>();
   private readonly byId = new Map<string, MeshService>();
+  private readonly byNamespace = new Map<string, MeshService[]>();
   private readonly endpointsById: ReadonlyMap<string, readonly WorkloadEndpoint[]>;
   private readonly wildcardHosts: readonly string[];
   private readonly visibleCache = new Map<string, readonly MeshService[]>();
@@ -66,6 +67,7 @@ export class ServiceRegistry {
     for (const s of services) {
       push(this.byHost, s.hostname, s);
       this.byId.set(s.id, s);
+      push(this.byNamespace, s.namespace, s);
     }
     for (const list of this.byHost.values()) list.sort(servicePreference);
     for (const list of endpointsById.values()) list.sort(compareEndpoints);
@@ -75,6 +77,11 @@ export class ServiceRegistry {
 
   byServiceId(id: string): MeshService | undefined {
     return this.byId.get(id);
+  }
+
+  /** The services of one namespace, in `services` order. */
+  servicesIn(namespace: string): readonly MeshService[] {
+    return this.byNamespace.get(namespace) ?? [];
   }
 
   /** Every service with this exact hostname, most preferred first (any visibility). */

@@ -186,7 +186,7 @@ export class SidecarIndex {
   private listener(e: EgressSpec, namespace: string): EgressListenerScope {
     const hosts = (e.hosts ?? []).map((h) => parseEgressHost(h, namespace));
     const chosen = new Map<string, MeshService>();
-    for (const s of this.registry.services) {
+    for (const s of this.candidates(hosts)) {
       if (!isVisibleTo(s.exportTo, namespace) || !egressMatches(hosts, s.namespace, s.hostname))
         continue;
       const prev = chosen.get(s.hostname);
@@ -215,6 +215,17 @@ export class SidecarIndex {
       services: [...chosen.values()].sort((a, b) => compareStrings(a.hostname, b.hostname)),
       virtualServices,
     };
+  }
+
+  /**
+   * The services an egress host list can match: those of the namespaces it names, or every
+   * service when one host names any namespace (`*`). The choice among them does not depend on
+   * their order (prefer() is a total order), so a subset gives the same scope as a full scan.
+   */
+  private candidates(hosts: readonly EgressHost[]): readonly MeshService[] {
+    if (hosts.some((h) => h.namespace === "*")) return this.registry.services;
+    const namespaces = new Set(hosts.map((h) => h.namespace).filter((ns) => ns !== "~"));
+    return [...namespaces].flatMap((ns) => this.registry.servicesIn(ns));
   }
 
   /** For one hostname in several namespaces: the proxy's namespace, then the registry's order. */

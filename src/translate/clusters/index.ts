@@ -10,6 +10,11 @@ import type { GeneratedResource } from "../envoy-message.js";
 import { inboundClusters } from "./inbound.js";
 import { blackHoleCluster, inboundPassthroughCluster, passthroughCluster } from "./special.js";
 import { outboundClusters } from "./outbound.js";
+import { memoize } from "../memo.js";
+
+function ipFamilies(ips: readonly string[]): string {
+  return `${ips.length === 0 || ips.some((ip) => !ip.includes(":"))}/${ips.some((ip) => ip.includes(":"))}`;
+}
 
 export { buildOutboundCluster } from "./outbound.js";
 export * from "./names.js";
@@ -24,10 +29,13 @@ export function generateClusters(ctx: TranslateContext): GeneratedResource[] {
     default:
       return [
         ...outbound,
-        blackHoleCluster(ctx.model.meshConfig),
-        passthroughCluster(ctx),
+        memoize(ctx.model, "cds-blackhole", () => blackHoleCluster(ctx.model.meshConfig)),
+        memoize(ctx.model, "cds-passthrough", () => passthroughCluster(ctx)),
         ...inboundClusters(ctx),
-        inboundPassthroughCluster(ctx),
+        // Reads the mesh config and which IP families the proxy has.
+        memoize(ctx.model, `cds-inbound-passthrough|${ipFamilies(ctx.proxy.ips)}`, () =>
+          inboundPassthroughCluster(ctx),
+        ),
       ];
   }
 }

@@ -14,7 +14,8 @@ import { applyConnectionPool, applyH2Upgrade, setUpstreamProtocol } from "./conn
 import { finishCluster, newDraft, type ClusterDraft } from "./draft.js";
 import { applyLoadBalancer, applyOutlierDetection } from "./load-balancer.js";
 import { altStatName } from "./names.js";
-import { outboundPlans, portPlans, type OutboundClusterPlan } from "./plan.js";
+import { memoize } from "../memo.js";
+import { outboundPlans, planInputsKey, portPlans, type OutboundClusterPlan } from "./plan.js";
 import { autoMtlsAllowed, serviceIdentities } from "./service-identity.js";
 import { metadata, type JsonValue } from "./struct.js";
 import { applyUpstreamTls } from "./tls.js";
@@ -57,7 +58,7 @@ export function buildPlannedCluster(
   const { model, proxy } = ctx;
   const { service, port, policy } = plan;
   const mesh = model.meshConfig;
-  const dns = plan.type === "STRICT_DNS" || plan.type === "LOGICAL_DNS";
+  const dns = isDns(plan);
   const d = newDraft({
     name: plan.name,
     altStatName: altStatName(plan.name),
@@ -114,12 +115,21 @@ export function buildOutboundCluster(
   return plan ? buildPlannedCluster(ctx, plan) : undefined;
 }
 
+/** DNS clusters also read the proxy's IP family and locality; the others only plan and kind. */
+function isDns(plan: OutboundClusterPlan): boolean {
+  return plan.type === "STRICT_DNS" || plan.type === "LOGICAL_DNS";
+}
+
 export function outboundClusters(ctx: TranslateContext): GeneratedResource[] {
   const out: GeneratedResource[] = [];
   const seen = new Set<string>();
   for (const plan of outboundPlans(ctx)) {
     if (seen.has(plan.name)) continue;
-    const message = buildPlannedCluster(ctx, plan);
+    const message = isDns(plan)
+      ? buildPlannedCluster(ctx, plan)
+      : memoize(ctx.model, `cds|${ctx.proxy.kind}|${planInputsKey(plan)}`, () =>
+          buildPlannedCluster(ctx, plan),
+        );
     if (!message) continue;
     seen.add(plan.name);
     out.push({ name: plan.name, message });

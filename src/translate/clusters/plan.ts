@@ -7,6 +7,7 @@
 import type { ConsolidatedDestinationRule } from "../../registry/mesh/destination-rules.js";
 import type { MeshService, ServicePort } from "../../registry/mesh/types.js";
 import type { TranslateContext } from "../context.js";
+import { identity } from "../memo.js";
 import { outboundClusterName, outboundSni } from "./names.js";
 import { portPolicy, subsetPolicy, type Subset, type TrafficPolicy } from "./policy.js";
 
@@ -108,4 +109,12 @@ export function outboundPlans(ctx: TranslateContext): OutboundClusterPlan[] {
     for (const port of service.ports)
       if (port.protocol !== "UDP") out.push(...portPlans(ctx, service, port));
   return out;
+}
+
+/**
+ * A key naming every input of a plan but the proxy kind: its service, port, subset and rule (model
+ * objects, by identity); the name, policy, SNI and type follow from these and the kind.
+ */
+export function planInputsKey(plan: OutboundClusterPlan): string {
+  return [plan.service, plan.port, plan.subset, plan.rule].map(identity).join(",");
 }

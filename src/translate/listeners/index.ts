@@ -5,6 +5,8 @@
 
 import type { TranslateContext } from "../context.js";
 import type { GeneratedResource } from "../envoy-message.js";
+import { memoize } from "../memo.js";
+import { inboundListenersKey, outboundListenersKey, scopeViewKey } from "../view-facets.js";
 import { withAccessLogs } from "./access-log.js";
 import { gatewayListeners } from "./gateway.js";
 import { sidecarInboundListeners } from "./inbound.js";
@@ -18,9 +20,13 @@ export function generateListeners(ctx: TranslateContext): GeneratedResource[] {
       ? gatewayListeners(ctx)
       : ctx.proxy.kind === "sidecar"
         ? [
-            ...sidecarOutboundListeners(ctx),
-            virtualOutboundListener(ctx),
-            ...sidecarInboundListeners(ctx),
+            ...memoize(ctx.model, `lds-out|${outboundListenersKey(ctx)}`, () =>
+              sidecarOutboundListeners(ctx),
+            ),
+            memoize(ctx.model, `lds-vo|${scopeViewKey(ctx)}`, () => virtualOutboundListener(ctx)),
+            ...memoize(ctx.model, `lds-in|${inboundListenersKey(ctx)}`, () =>
+              sidecarInboundListeners(ctx),
+            ),
           ]
         : [];
   const mesh = ctx.model.meshConfig;

@@ -19,6 +19,8 @@
 
 import type { TranslateContext } from "../context.js";
 import type { EnvoyMessage, GeneratedResource } from "../envoy-message.js";
+import { memoize } from "../memo.js";
+import { scopeViewKey } from "../view-facets.js";
 import { generateGatewayRoutes } from "./gateway-routes.js";
 import { generateSidecarRoutes } from "./sidecar-routes.js";
 
@@ -44,7 +46,8 @@ export { outboundClusterName, BLACKHOLE_CLUSTER, PASSTHROUGH_CLUSTER } from "./c
 
 export function generateRoutes(ctx: TranslateContext): GeneratedResource[] {
   if (ctx.proxy.kind === "router") return generateGatewayRoutes(ctx);
-  if (ctx.proxy.kind === "sidecar") return generateSidecarRoutes(ctx);
+  if (ctx.proxy.kind === "sidecar")
+    return [...memoize(ctx.model, `rds|${scopeViewKey(ctx)}`, () => generateSidecarRoutes(ctx))];
   return [];
 }
 
