@@ -14,6 +14,7 @@ import { ResourceEncoder } from "../src/push/resource-encoder.js";
 import { buildProxySnapshot } from "../src/push/proxy-snapshot.js";
 import { keyOf, keyString, type ConfigObject } from "../src/registry/config-object.js";
 import { buildMeshModel, type MeshModel } from "../src/registry/mesh/mesh-model.js";
+import { updateMeshModel } from "../src/registry/mesh/mesh-model-update.js";
 import type { ProxyView } from "../src/registry/mesh/types.js";
 import { listConfigFiles } from "../src/registry/sources/config-file-tree.js";
 import { readYamlText } from "../src/registry/sources/yaml-text.js";
@@ -111,7 +112,9 @@ async function main(): Promise<void> {
   const after = objects.map((o) => (keyString(keyOf(o)) === sliceKey ? slice : o));
   const base = model;
   console.log(`endpoint change, full rebuild: ${fmt(timeMs(() => buildMeshModel(after)))}`);
-  void base;
+  console.log(
+    `endpoint change, updateMeshModel: ${fmt(timeMs(() => updateMeshModel(base, after, [keyOf(slice)])))}`,
+  );
 
   const one = views[0]!;
   const perType = (vs: readonly ProxyView[], fresh: boolean): Record<string, number> => {

@@ -1,13 +1,14 @@
 // The model and snapshot cache behind `meshpilot serve`: one mesh model per config version, rebuilt
-// whole on every flush of the push coordinator (push-coordinator.ts decides when, and whom to
-// push), and each connected proxy's snapshot built on demand and cached per (model version, proxy
+// on every flush of the push coordinator (push-coordinator.ts decides when, and whom to push;
+// from the previous model when only endpoints changed and it passes the changed keys), and each connected proxy's snapshot built on demand and cached per (model version, proxy
 // view): a new version drops every cached snapshot, so whatever types a proxy is sent next come
 // from the new model. Proxies with equal views share one snapshot; equal resources across views
 // share their bytes through the ResourceEncoder. Compute workers will replace the generation
 // behind the same two calls: resolve(proxy) and update(objects).
 
-import type { ConfigObject } from "../registry/config-object.js";
+import type { ConfigKey, ConfigObject } from "../registry/config-object.js";
 import { buildMeshModel, type MeshModel } from "../registry/mesh/mesh-model.js";
+import { updateMeshModel } from "../registry/mesh/mesh-model-update.js";
 import type { MeshModelOptions, ProxyView } from "../registry/mesh/types.js";
 import type { ResourceSnapshot } from "../xds/encoded-resource.js";
 import type { Proxy } from "../xds/proxy-identity.js";
@@ -46,9 +47,15 @@ export class SnapshotPipeline {
     return this.model;
   }
 
-  /** A new config version: rebuild the model; snapshots are rebuilt when next asked for. */
-  update(objects: readonly ConfigObject[], version: number): void {
-    this.model = buildMeshModel(objects, this.options.modelOptions);
+  /**
+   * A new config version: the next model (from the previous one when `changed`, the keys added,
+   * updated or deleted since, allows: updateMeshModel; else built whole); snapshots are rebuilt
+   * when next asked for.
+   */
+  update(objects: readonly ConfigObject[], version: number, changed?: readonly ConfigKey[]): void {
+    this.model = changed
+      ? updateMeshModel(this.model, objects, changed)
+      : buildMeshModel(objects, this.options.modelOptions);
     this.modelVersion = version;
     this.byView.clear();
     this.encoder.nextGeneration();

@@ -3,16 +3,13 @@
 // snapshot; the few that are memoised (sidecar scopes, per-namespace visibility) are memoised
 // inside it, so a model can be shared by every proxy and every generator of one version.
 //
-// Incremental updates: today a new ChangeSet means `buildMeshModel` on the new object list. Each
-// index below depends on a known set of kinds (registry: Service, ServiceEntry, EndpointSlice,
-// Endpoints, Pod, WorkloadEntry; virtual services: VirtualService; destination rules:
-// DestinationRule; sidecars: Sidecar + registry + virtual services; gateways: Gateway; mesh
-// settings: ConfigMap istio, MeshConfig, MeshNetworks). The incremental step belongs in a
-// `rebuildMeshModel(previous, objects, changeSet)` next to this function that reuses every index
-// whose kinds the ChangeSet does not touch (as istiod's PushContext.updateContext does), and, for an
-// endpoint-only change, rebuilds only the endpoints of the services named.
+// Incremental updates: `updateMeshModel` (mesh-model-update.ts) makes the next model from this one
+// when a change touches only EndpointSlices / Endpoints, rebuilding only the endpoints of the
+// services named; any other change builds the model whole here.
 
 import type { ConfigObject } from "../config-object.js";
+import type { EndpointContext } from "./endpoint-factory.js";
+import type { ServiceBuildContext } from "./services.js";
 import type { Kind } from "../kinds.js";
 import { DestinationRuleIndex, type ConsolidatedDestinationRule } from "./destination-rules.js";
 import { GatewayIndex, type IndexedGateway } from "./gateways.js";
@@ -41,6 +38,13 @@ import {
   workloadFromWorkloadEntry,
 } from "./workloads.js";
 
+/** How a model's services and endpoints were built (updateMeshModel builds more the same way). */
+export interface ModelBuildContext {
+  readonly services: ServiceBuildContext;
+  readonly endpoints: EndpointContext;
+  readonly options: MeshModelOptions;
+}
+
 export class MeshModel {
   constructor(
     readonly domainSuffix: string,
@@ -55,8 +59,10 @@ export class MeshModel {
     readonly destinationRules: DestinationRuleIndex,
     readonly sidecars: SidecarIndex,
     readonly gateways: GatewayIndex,
-    private readonly proxyInstances: ProxyInstanceIndex,
-    private readonly byKind: ReadonlyMap<Kind, readonly ConfigObject[]>,
+    /** The rest is for updateMeshModel (mesh-model-update.ts), which reuses what a change keeps. */
+    readonly proxyInstances: ProxyInstanceIndex,
+    readonly byKind: ReadonlyMap<Kind, readonly ConfigObject[]>,
+    readonly buildContext: ModelBuildContext,
   ) {}
 
   /** Objects of one kind, oldest first (for the generators of kinds this model does not index). */
@@ -121,7 +127,7 @@ export class MeshModel {
   }
 }
 
-function groupByKind(objects: readonly ConfigObject[]): Map<Kind, ConfigObject[]> {
+export function groupByKind(objects: readonly ConfigObject[]): Map<Kind, ConfigObject[]> {
   const byKind = new Map<Kind, ConfigObject[]>();
   for (const o of objects) push(byKind, o.kind, o);
   for (const list of byKind.values()) list.sort(byCreationTime);
@@ -153,6 +159,11 @@ export function buildMeshModel(
     workloads.add(workloadFromWorkloadEntry(w, w.source.apiServer ?? clusterId));
   workloads.seal();
 
+  const buildContext: ModelBuildContext = {
+    services: { domainSuffix, defaultClusterId: clusterId, mesh },
+    endpoints: { networks },
+    options,
+  };
   const registry = buildServiceRegistry(
     {
       services: of("Service"),
@@ -161,8 +172,8 @@ export function buildMeshModel(
       endpoints: of("Endpoints"),
       workloads,
     },
-    { domainSuffix, defaultClusterId: clusterId, mesh },
-    { networks },
+    buildContext.services,
+    buildContext.endpoints,
   );
   const virtualServices = new VirtualServiceIndex(of("VirtualService"), mesh, domainSuffix);
   const destinationRules = new DestinationRuleIndex(
@@ -194,5 +205,6 @@ export function buildMeshModel(
     gateways,
     new ProxyInstanceIndex(registry, workloads),
     byKind,
+    buildContext,
   );
 }

@@ -12,20 +12,28 @@ import type { Workload, WorkloadIndex } from "./workloads.js";
 
 export class ProxyInstanceIndex {
   private readonly selectingByNamespace = new Map<string, MeshService[]>();
-  private readonly endpointsByAddress = new Map<
-    string,
-    { service: MeshService; endpoint: WorkloadEndpoint }[]
-  >();
+  /** Built on first use: an endpoint-only model update (mesh-model-update.ts) makes a new index. */
+  private byAddress?: Map<string, { service: MeshService; endpoint: WorkloadEndpoint }[]>;
 
   constructor(
     private readonly registry: ServiceRegistry,
     private readonly workloads: WorkloadIndex,
   ) {
-    for (const s of registry.services) {
+    for (const s of registry.services)
       if (s.selector) push(this.selectingByNamespace, s.namespace, s);
-      for (const endpoint of registry.endpointsOf(s))
-        push(this.endpointsByAddress, endpoint.address, { service: s, endpoint });
+  }
+
+  private get endpointsByAddress(): Map<
+    string,
+    { service: MeshService; endpoint: WorkloadEndpoint }[]
+  > {
+    if (!this.byAddress) {
+      this.byAddress = new Map();
+      for (const s of this.registry.services)
+        for (const endpoint of this.registry.endpointsOf(s))
+          push(this.byAddress, endpoint.address, { service: s, endpoint });
     }
+    return this.byAddress;
   }
 
   instancesForProxy(proxy: {

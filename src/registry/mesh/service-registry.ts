@@ -56,13 +56,16 @@ export class ServiceRegistry {
     services: MeshService[],
     endpointsById: Map<string, WorkloadEndpoint[]>,
     private readonly domainSuffix: string,
+    /** Services and endpoint lists are already sorted (withEndpoints). */
+    sorted = false,
   ) {
-    services.sort(
-      (a, b) =>
-        compareStrings(a.hostname, b.hostname) ||
-        compareStrings(a.namespace, b.namespace) ||
-        compareStrings(a.id, b.id),
-    );
+    if (!sorted)
+      services.sort(
+        (a, b) =>
+          compareStrings(a.hostname, b.hostname) ||
+          compareStrings(a.namespace, b.namespace) ||
+          compareStrings(a.id, b.id),
+      );
     this.services = services;
     for (const s of services) {
       push(this.byHost, s.hostname, s);
@@ -70,9 +73,16 @@ export class ServiceRegistry {
       push(this.byNamespace, s.namespace, s);
     }
     for (const list of this.byHost.values()) list.sort(servicePreference);
-    for (const list of endpointsById.values()) list.sort(compareEndpoints);
+    if (!sorted) for (const list of endpointsById.values()) list.sort(compareEndpoints);
     this.endpointsById = endpointsById;
     this.wildcardHosts = [...this.byHost.keys()].filter(isWildcardHost).sort();
+  }
+
+  /** The same services, with the endpoints of the service ids in `replaced` replaced. */
+  withEndpoints(replaced: ReadonlyMap<string, WorkloadEndpoint[]>): ServiceRegistry {
+    const endpoints = new Map(this.endpointsById as Map<string, WorkloadEndpoint[]>);
+    for (const [id, list] of replaced) endpoints.set(id, list.sort(compareEndpoints));
+    return new ServiceRegistry(this.services as MeshService[], endpoints, this.domainSuffix, true);
   }
 
   byServiceId(id: string): MeshService | undefined {
