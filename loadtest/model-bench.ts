@@ -47,6 +47,10 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
+function median(xs: number[]): number {
+  return xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+}
+
 /** Median CPU time (ms) of `reps` runs of fn. */
 function timeMs(fn: () => void, n = reps): number {
   const t: number[] = [];
@@ -55,7 +59,7 @@ function timeMs(fn: () => void, n = reps): number {
     fn();
     t.push(cpuMs() - t0);
   }
-  return t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!;
+  return median(t);
 }
 
 /** The fleet's proxies as the model sees them (fleet-run.ts proxySpecs → proxyViewOf). */
@@ -119,41 +123,44 @@ async function main(): Promise<void> {
   const one = views[0]!;
   const perType = (vs: readonly ProxyView[], fresh: boolean): Record<string, number> => {
     const out: Record<string, number> = {};
-    for (const [type, gen] of Object.entries(TYPES))
-      out[type] = timeMs(() => {
+    for (const [type, gen] of Object.entries(TYPES)) {
+      const runs: number[] = [];
+      for (let i = 0; i < reps; i++) {
         const m = fresh ? buildMeshModel(objects) : model;
         const t0 = cpuMs();
         for (const v of vs) gen(translateContext(m, v));
-        if (fresh) out[`${type}:gen`] = cpuMs() - t0;
-      }, 1);
+        runs.push(cpuMs() - t0);
+      }
+      out[type] = median(runs);
+    }
     return out;
   };
   const show = (label: string, r: Record<string, number>): void => {
-    const types = Object.keys(TYPES);
-    const total = types.reduce((a, t) => a + (r[`${t}:gen`] ?? r[t]!), 0);
-    console.log(
-      `${label}: ${fmt(total)} (${types.map((t) => `${t} ${fmt(r[`${t}:gen`] ?? r[t]!)}`).join(", ")})`,
-    );
+    const total = Object.values(r).reduce((a, x) => a + x, 0);
+    const parts = Object.entries(r).map(([t, ms]) => `${t} ${fmt(ms)}`);
+    console.log(`${label}: ${fmt(total)} (${parts.join(", ")})`);
   };
   perType([one], false);
   show("generate 4 types, one view (warm model)", perType([one], false));
-  show(`generate 4 types, ${views.length} views (new model per type)`, perType(views, true));
+  show(`generate 4 types, ${views.length} views (new model each time)`, perType(views, true));
 
   const encoder = new ResourceEncoder();
-  const fresh = buildMeshModel(objects);
+  const first = buildMeshModel(objects);
   const t0 = cpuMs();
-  for (const v of views) buildProxySnapshot(fresh, v, encoder);
+  for (const v of views) buildProxySnapshot(first, v, encoder);
   const all = cpuMs() - t0;
   console.log(
-    `buildProxySnapshot (generate + encode), ${views.length} views, new model: ${fmt(all)} ` +
-      `(${((all / views.length) * 1000).toFixed(0)} µs per view; ${encoder.encodes} encodes, ${encoder.hits} hits)`,
+    `buildProxySnapshot (generate + encode), ${views.length} views, empty encoder: ${fmt(all)} ` +
+      `(${encoder.encodes} encodes, ${encoder.hits} hits)`,
   );
-  encoder.nextGeneration();
-  const again = buildMeshModel(objects);
-  const t1 = cpuMs();
-  for (const v of views) buildProxySnapshot(again, v, encoder);
+  const next = timeMs(() => {
+    encoder.nextGeneration();
+    const m = buildMeshModel(objects);
+    for (const v of views) buildProxySnapshot(m, v, encoder);
+  });
   console.log(
-    `buildProxySnapshot, ${views.length} views, next model version, same content: ${fmt(cpuMs() - t1)}`,
+    `buildProxySnapshot, ${views.length} views, next model version (same content, encoder warm): ` +
+      `${fmt(next)} (${((next / views.length) * 1000).toFixed(0)} µs per view, model build included)`,
   );
 }
 

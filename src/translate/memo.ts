@@ -40,10 +40,18 @@ export function deepFreeze<T>(value: T): T {
 
 /** build()'s result for `key` in `model`, built at most once per model and key, deep-frozen. */
 export function memoize<T>(model: MeshModel, key: string, build: () => T): T {
+  return memoizeReadonly(model, key, () => deepFreeze(build()));
+}
+
+/**
+ * As memoize, without freezing, for intermediate values that hold model objects (plans): callers
+ * must only read the result.
+ */
+export function memoizeReadonly<T>(model: MeshModel, key: string, build: () => T): T {
   let memo = memos.get(model);
   if (!memo) memos.set(model, (memo = new Map()));
   if (memo.has(key)) return memo.get(key) as T;
-  const value = deepFreeze(build());
+  const value = build();
   memo.set(key, value);
   return value;
 }

@@ -7,7 +7,8 @@
 import type { ConsolidatedDestinationRule } from "../../registry/mesh/destination-rules.js";
 import type { MeshService, ServicePort } from "../../registry/mesh/types.js";
 import type { TranslateContext } from "../context.js";
-import { identity } from "../memo.js";
+import { identity, memoizeReadonly } from "../memo.js";
+import { scopeViewKey } from "../view-facets.js";
 import { outboundClusterName, outboundSni } from "./names.js";
 import { portPolicy, subsetPolicy, type Subset, type TrafficPolicy } from "./policy.js";
 
@@ -102,8 +103,16 @@ export function portPlans(
   return plans;
 }
 
-/** Every outbound cluster plan of the proxy, in service, port, subset order. */
-export function outboundPlans(ctx: TranslateContext): OutboundClusterPlan[] {
+/**
+ * Every outbound cluster plan of the proxy, in service, port, subset order. They read the scope's
+ * services, the kind, and the namespace and labels (DestinationRule lookup): shared per
+ * scopeViewKey. Read-only.
+ */
+export function outboundPlans(ctx: TranslateContext): readonly OutboundClusterPlan[] {
+  return memoizeReadonly(ctx.model, `plans|${scopeViewKey(ctx)}`, () => planAll(ctx));
+}
+
+function planAll(ctx: TranslateContext): OutboundClusterPlan[] {
   const out: OutboundClusterPlan[] = [];
   for (const service of servicesForClusters(ctx))
     for (const port of service.ports)
