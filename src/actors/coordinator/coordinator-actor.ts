@@ -9,14 +9,15 @@ import { PushCoordinator, type PushSummary } from "../../push/push-coordinator.j
 import { PushMetrics, typesLabel } from "../../push/push-metrics.js";
 import { ALL_ENVOY_TYPES } from "../../push/push-request.js";
 import { SnapshotPipeline } from "../../push/snapshot-pipeline.js";
-import type { PushSettings } from "../../settings.js";
+import { resolveComputeThreads, type PushSettings } from "../../settings.js";
 import type { Proxy } from "../../xds/proxy-identity.js";
 import type { ConfigDelta, CoordinatorMessage, StartInfo } from "../messages.js";
 import type { Actor, ActorContext } from "../runtime/actor-host.js";
 import { ConfigReplica } from "./config-replica.js";
 import { ConnectedViews } from "./connected-views.js";
 import { SnapshotDispatch } from "./snapshot-dispatch.js";
-import { InThreadGenerator } from "./view-generator.js";
+import { PoolGenerator } from "./pool-generator.js";
+import { InThreadGenerator, type ViewGenerator } from "./view-generator.js";
 
 export interface CoordinatorOptions {
   readonly pushSettings: PushSettings;
@@ -38,6 +39,7 @@ class CoordinatorActor implements Actor {
   private pipeline?: SnapshotPipeline;
   private coordinator?: PushCoordinator<string>;
   private dispatch?: SnapshotDispatch;
+  private pool?: PoolGenerator;
 
   constructor(private readonly ctx: ActorContext) {
     this.log = ctx.log.child({ component: "push" });
@@ -49,8 +51,16 @@ class CoordinatorActor implements Actor {
     const { objects, version } = this.replica.store.snapshot();
     const pipeline = new SnapshotPipeline(objects, version);
     this.pipeline = pipeline;
+    const threads = resolveComputeThreads(process.env);
+    let generator: ViewGenerator = new InThreadGenerator(pipeline);
+    if (threads > 0) generator = this.pool = new PoolGenerator(this.replica.store, threads);
+    log.info(
+      { computeThreads: threads },
+      "config generation: %s",
+      threads > 0 ? "compute pool" : "in thread",
+    );
     const dispatch = new SnapshotDispatch({
-      generator: new InThreadGenerator(pipeline),
+      generator,
       xds: () => ctx.peer("xds"),
       version: () => pipeline.version,
       log,
@@ -112,14 +122,17 @@ class CoordinatorActor implements Actor {
     }
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.coordinator?.stop();
+    await this.pool?.close();
   }
 
   private async delta(d: ConfigDelta): Promise<null> {
     const outcome = this.replica.apply(d);
-    if (outcome.kind === "applied" && outcome.change)
+    if (outcome.kind === "applied" && outcome.change) {
+      this.pool?.changed(outcome.change, d.eventAt);
       this.coordinator?.changed(outcome.change, d.eventAt);
+    }
     if (outcome.kind === "gap") await this.resync(d.eventAt);
     return null;
   }
@@ -133,7 +146,9 @@ class CoordinatorActor implements Actor {
       haveVersion: this.replica.sourceVersion,
     });
     const change = this.replica.resync(snapshot);
-    if (change) this.coordinator?.changed(change, eventAt);
+    if (!change) return;
+    this.pool?.changed(change, eventAt);
+    this.coordinator?.changed(change, eventAt);
   }
 
   private connected(connectionId: string, proxy: Proxy, sendNewView: boolean): null {

@@ -1,16 +1,15 @@
 // The ingest actor: reads and watches the config directories (YamlDirSource) into the versioned
-// ConfigStore, and publishes every change as a ConfigDelta to the coordinator and on the
-// BroadcastChannel CONFIG_CHANNEL (for the compute workers). It answers snapshot requests (a
-// replica that starts or lost its place) and the /debug/configz and /debug/validationz queries.
-// A restart re-reads the directories.
+// ConfigStore, and sends every change as a ConfigDelta to the coordinator, which re-publishes it
+// to its compute workers in its own version numbering (coordinator/pool-generator.ts). It
+// answers snapshot requests (a replica that starts or lost its place) and the /debug/configz and
+// /debug/validationz queries. A restart re-reads the directories.
 
-import { BroadcastChannel } from "node:worker_threads";
 import { formatIssue } from "../../registry/config-issue.js";
 import type { ConfigObject } from "../../registry/config-object.js";
 import { ConfigStore, isEmptyChangeSet, type ChangeSet } from "../../registry/config-store.js";
 import { YamlDirSource, type SourceBatch } from "../../registry/sources/yaml-dir-source.js";
+import type { PushSettings } from "../../settings.js";
 import {
-  CONFIG_CHANNEL,
   type ConfigDelta,
   type ConfigSnapshot,
   type IngestMessage,
@@ -20,6 +19,8 @@ import type { Actor, ActorContext } from "../runtime/actor-host.js";
 
 export interface IngestOptions {
   readonly configDirs: readonly string[];
+  /** The watcher's windows (MESHPILOT_FILE_DEBOUNCE_*). */
+  readonly pushSettings: PushSettings;
 }
 
 export function createActor(ctx: ActorContext): Actor {
@@ -29,16 +30,20 @@ export function createActor(ctx: ActorContext): Actor {
 class IngestActor implements Actor {
   private readonly store = new ConfigStore();
   private readonly source: YamlDirSource;
-  private readonly broadcast = new BroadcastChannel(CONFIG_CHANNEL);
   private started = false;
 
   constructor(private readonly ctx: ActorContext) {
-    const { configDirs } = ctx.options as IngestOptions;
-    this.broadcast.unref();
+    const { configDirs, pushSettings: knobs } = ctx.options as IngestOptions;
     this.source = new YamlDirSource({
       dirs: [...configDirs],
       log: ctx.log.child({ component: "yaml-dir-source" }),
-      onBatch: (batch) => this.onBatch(batch, ctx.clock.now()),
+      quietMs: knobs.fileDebounceAfterMs,
+      maxDelayMs: knobs.fileDebounceMaxMs,
+      removal: {
+        quietMs: knobs.fileDeleteDebounceAfterMs,
+        maxDelayMs: knobs.fileDeleteDebounceMaxMs,
+      },
+      onBatch: (batch) => this.onBatch(batch, batch.eventAt),
     });
   }
 
@@ -61,7 +66,6 @@ class IngestActor implements Actor {
 
   async stop(): Promise<void> {
     await this.source.close();
-    this.broadcast.close();
   }
 
   private snapshot(): ConfigSnapshot {
@@ -83,7 +87,6 @@ class IngestActor implements Actor {
       deletes: change.deleted,
     };
     this.ctx.peer("coordinator")?.send(delta);
-    this.broadcast.postMessage(delta);
   }
 }
 

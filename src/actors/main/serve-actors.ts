@@ -43,7 +43,7 @@ export function serveSupervisor(o: ServeActorsOptions): Supervisor {
   supervisor.add({
     name: "ingest",
     module: actor("../ingest/ingest-actor.js"),
-    options: { configDirs: o.configDirs } satisfies IngestOptions,
+    options: { configDirs: o.configDirs, pushSettings: o.pushSettings } satisfies IngestOptions,
   });
   supervisor.add({
     name: "xds",

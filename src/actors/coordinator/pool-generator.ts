@@ -1,0 +1,62 @@
+// Generation on the compute pool (src/workers/): the coordinator re-publishes every change its
+// store replica applies to the pool's workers, numbered with the replica's own store versions —
+// the versions its SnapshotPipeline, and so every GenerateTask, carry. One numbering, owned by
+// the thread that decides what to push: a worker's model can never be from a different count
+// (after an ingest restart the ingest versions start again at 1; the replica's do not), and the
+// snapshot a late worker asks for is the replica's, which already holds every delta published.
+// Each coordinator incarnation has its own channel, so a restarted coordinator's new pool never
+// hears the old one.
+
+import { threadId } from "node:worker_threads";
+import type { ConfigObject } from "../../registry/config-object.js";
+import type { ChangeSet, ConfigStore } from "../../registry/config-store.js";
+import { ComputePool } from "../../workers/compute-pool.js";
+import { CONFIG_CHANNEL, type GenerateResult, type GenerateTask } from "../messages.js";
+import type { ViewGenerator } from "./view-generator.js";
+
+let incarnations = 0;
+
+export class PoolGenerator implements ViewGenerator {
+  private readonly pool: ComputePool;
+  private published: number;
+
+  constructor(
+    private readonly store: ConfigStore,
+    threads: number,
+  ) {
+    this.published = store.version;
+    this.pool = new ComputePool({
+      store,
+      threads,
+      channel: `${CONFIG_CHANNEL}:${threadId}:${process.pid}:${++incarnations}`,
+    });
+  }
+
+  get threads(): number {
+    return this.pool.threads;
+  }
+
+  /** The replica applied a change: every worker gets it, in the replica's numbering. */
+  changed(change: ChangeSet, eventAt: number): void {
+    const upserts = [...change.added, ...change.updated].map(
+      (k) => this.store.get(k) as ConfigObject,
+    );
+    this.pool.publish({
+      type: "config-delta",
+      version: change.version,
+      baseVersion: this.published,
+      eventAt,
+      upserts,
+      deletes: change.deleted,
+    });
+    this.published = change.version;
+  }
+
+  generate(task: GenerateTask): Promise<GenerateResult> {
+    return this.pool.generate(task);
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
