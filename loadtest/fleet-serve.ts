@@ -30,7 +30,10 @@ export class ServeProcess {
     const args = ["serve", "--config-dir", meshDir, "--xds-address", "127.0.0.1:0"];
     args.push("--monitoring-address", "127.0.0.1:0", "--xds-transport", transport);
     args.push("--log-level", "info");
-    this.proc = spawn(process.execPath, [here("../../bin/meshpilot.js"), ...args], {
+    // FLEET_SERVE_NODE_ARGS: node flags for serve only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"
+    // (every thread writes its own profile).
+    const nodeArgs = (env.FLEET_SERVE_NODE_ARGS ?? "").split(" ").filter(Boolean);
+    this.proc = spawn(process.execPath, [...nodeArgs, here("../../bin/meshpilot.js"), ...args], {
       stdio: ["ignore", "ignore", "pipe"],
       env,
     });

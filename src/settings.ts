@@ -195,7 +195,7 @@ export const PUSH_SETTINGS = {
   computeThreads: {
     env: "MESHPILOT_COMPUTE_THREADS",
     description:
-      "worker threads of the compute pool that generates and encodes proxies' config: auto = os.availableParallelism(); 0 = generate in the push coordinator's own thread",
+      "worker threads of the compute pool that generates and encodes proxies' config: auto = os.availableParallelism() - 2 (the xDS and coordinator threads keep a core each; on 2 cores that is 0); 0 = generate in the push coordinator's own thread",
     default: "auto",
   },
 } as const satisfies Record<string, KnobSpec>;
@@ -272,11 +272,12 @@ export function resolvePushSettings(env: NodeJS.ProcessEnv): PushSettings {
 /** The push settings with every default (what an unset environment gives). */
 export const DEFAULT_PUSH_SETTINGS: PushSettings = resolvePushSettings({});
 
-/** MESHPILOT_COMPUTE_THREADS: a whole number (0: no pool), or auto (available parallelism). */
+/** MESHPILOT_COMPUTE_THREADS: a whole number (0: no pool), or auto (available parallelism - 2). */
 export function resolveComputeThreads(env: NodeJS.ProcessEnv): number {
   const { env: name, default: dflt } = PUSH_SETTINGS.computeThreads;
   const text = env[name]?.trim() || dflt;
-  if (text.toLowerCase() === "auto") return availableParallelism();
+  // Measured on 2 cores (docs/benchmarks.md): a pool there costs more than it gains.
+  if (text.toLowerCase() === "auto") return Math.max(0, availableParallelism() - 2);
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0 || n > 1024)
     throw new Error(`${name}=${text}: expected auto or a whole number from 0 to 1024`);

@@ -27,6 +27,7 @@
 // off this thread and a push has a duration of its own.
 
 import type { Clock } from "../clock.js";
+import { keyString, type ConfigKey } from "../registry/config-object.js";
 import type { ChangeSet, ConfigStore } from "../registry/config-store.js";
 import type { PushSettings } from "../settings.js";
 import type { Proxy } from "../xds/proxy-identity.js";
@@ -119,6 +120,8 @@ export class PushCoordinator<C = unknown> {
 
   /** A ChangeSet the store just returned; `eventAt` is when its source event happened. */
   changed(change: ChangeSet, eventAt: number = this.options.clock.now()): void {
+    for (const k of [...change.added, ...change.updated, ...change.deleted])
+      this.modelChanges.set(keyString(k), k);
     const touched = this.ownAddresses.touched(change);
     const own = touched.size > 0 ? this.scopes.scopesAt(touched) : [];
     for (const s of own) this.ownWorkloadChanged.add(s);
@@ -161,6 +164,9 @@ export class PushCoordinator<C = unknown> {
     return this.scopes.size;
   }
 
+  /** Every key changed since the model was last updated (what an incremental update needs). */
+  private readonly modelChanges = new Map<string, ConfigKey>();
+
   /** A request whose flush failed: merged into the next one, so no proxy misses it. */
   private failed: PushRequest | undefined;
 
@@ -176,7 +182,8 @@ export class PushCoordinator<C = unknown> {
     const { objects, version } = store.snapshot();
     const previous = pipeline.currentModel;
     const updateStart = performance.now();
-    pipeline.update(objects, version);
+    pipeline.update(objects, version, [...this.modelChanges.values()]);
+    this.modelChanges.clear();
     this.options.metrics?.modelUpdated(performance.now() - updateStart);
     const model = pipeline.currentModel;
     let req = flushed;

@@ -1,7 +1,7 @@
 // The compute pool, owned by the push coordinator's thread: piscina workers (compute-worker.ts),
 // each with a model replica kept current by the ConfigPublisher on CONFIG_CHANNEL, and
 // generate(task) → GenerateResult with the encoded bytes transferred back. Threads:
-// MESHPILOT_COMPUTE_THREADS (default: os.availableParallelism()). Workers stay up (no idle
+// given, else MESHPILOT_COMPUTE_THREADS (at least 1 here; serve runs no pool at 0). Workers stay up (no idle
 // timeout): a replica is only worth having while it is current. A worker that dies is replaced
 // by piscina; the new one asks for a snapshot and catches up before its first task.
 
@@ -48,7 +48,7 @@ export class ComputePool implements Generator {
   bytesReceived = 0;
 
   constructor(options: ComputePoolOptions) {
-    this.threads = options.threads ?? resolveComputeThreads(process.env);
+    this.threads = Math.max(1, options.threads ?? resolveComputeThreads(process.env));
     const channel = options.channel ?? CONFIG_CHANNEL;
     this.publisher = new ConfigPublisher(options.store, channel);
     const workerData: ComputeWorkerData = { channel, modelOptions: options.modelOptions ?? {} };

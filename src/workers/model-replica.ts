@@ -8,9 +8,16 @@
 // applied. Messages at or below the held version are ignored, so a delta published twice, or a
 // snapshot answering another replica's request, does no harm.
 
-import { keyOf, keyString, type ConfigObject, type KeyString } from "../registry/config-object.js";
+import {
+  keyOf,
+  keyString,
+  parseKeyString,
+  type ConfigObject,
+  type KeyString,
+} from "../registry/config-object.js";
 import { ConfigStore } from "../registry/config-store.js";
 import { buildMeshModel, type MeshModel } from "../registry/mesh/mesh-model.js";
+import { updateMeshModel } from "../registry/mesh/mesh-model-update.js";
 import type { MeshModelOptions } from "../registry/mesh/types.js";
 import type { ConfigDelta, ConfigMessage, ConfigSnapshot } from "../actors/messages.js";
 
@@ -22,9 +29,13 @@ import type { ConfigDelta, ConfigMessage, ConfigSnapshot } from "../actors/messa
 export function buildReplicaModel(
   objects: readonly ConfigObject[],
   options: MeshModelOptions,
-  _previous?: MeshModel,
-  _changed?: ReadonlySet<KeyString>,
+  previous?: MeshModel,
+  changed?: ReadonlySet<KeyString>,
 ): MeshModel {
+  // Incremental when the changes since the previous model are known (endpoint-only changes
+  // reuse its indexes; anything else is a full build inside updateMeshModel).
+  if (previous && changed)
+    return updateMeshModel(previous, objects, [...changed].map(parseKeyString));
   return buildMeshModel(objects, options);
 }
 

@@ -1,7 +1,9 @@
 // From the coordinator to the xDS actor: for each proxy view concerned, generate the encoded
 // resources of the pushed types (ViewGenerator), send them as a SnapshotUpdate (the buffer is
-// transferred, not copied), then the push order naming the proxies. Dispatches run one after
-// another, so a later model's snapshot never arrives before an earlier one's.
+// transferred, not copied), then the push order naming that view's proxies — view by view as
+// each generation completes, so the first proxies are pushed while the pool still works on the
+// rest. Dispatches run one after another, so a later model's snapshot of a view never arrives
+// before an earlier one's.
 
 import type { Logger } from "../../log.js";
 import type { GenerateResult, PushOrder, SnapshotUpdate } from "../messages.js";
@@ -35,17 +37,24 @@ export class SnapshotDispatch {
   ): void {
     const { generator, version, log } = this.options;
     const at = version();
+    const pushed = order ? new Set(order.proxyIds) : undefined;
     this.chain = this.chain
       .then(async () => {
-        const results = await Promise.all(
-          groups.map((g) =>
-            generator.generate({ version: at, viewKey: g.viewKey, view: g.view, types }),
-          ),
+        await Promise.all(
+          groups.map(async (g) => {
+            const r = await generator.generate({
+              version: at,
+              viewKey: g.viewKey,
+              view: g.view,
+              types,
+            });
+            const xds = this.options.xds();
+            if (!xds) return;
+            xds.send(this.update(r, complete), [r.bytes]);
+            const proxyIds = pushed ? g.proxyIds.filter((id) => pushed.has(id)) : [];
+            if (order && proxyIds.length > 0) xds.send({ ...order, proxyIds });
+          }),
         );
-        const xds = this.options.xds();
-        if (!xds) return;
-        for (const r of results) xds.send(this.update(r, complete), [r.bytes]);
-        if (order && order.proxyIds.length > 0) xds.send(order);
       })
       .catch((err: unknown) => log.error({ err }, "push failed; the last model keeps serving"));
   }
