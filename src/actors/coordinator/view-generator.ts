@@ -12,6 +12,9 @@ import type {
   GenerateTask,
 } from "../messages.js";
 
+/** Longest the coordinator generates without giving its event loop a turn. */
+const SLICE_MS = 20;
+
 export interface ViewGenerator {
   generate(task: GenerateTask): Promise<GenerateResult>;
 }
@@ -20,13 +23,26 @@ export interface ViewGenerator {
 export class InThreadGenerator implements ViewGenerator {
   constructor(private readonly pipeline: SnapshotPipeline) {}
 
+  /** Views wait their turn here, in order. */
+  private turn: Promise<void> = Promise.resolve();
+  private sliceStart = -Infinity;
+
   /**
-   * Each view is generated in a task of its own (after setImmediate), so a push to many views
-   * streams out view by view and the actor's mailbox is served in between, instead of one long
-   * block of generation before the first send.
+   * Views are generated one after another in slices of about SLICE_MS, each slice its own
+   * event-loop turn, so a push to many views streams out as it goes and the actor's I/O and
+   * mailbox are served between slices, instead of one long block before the first send.
    */
   async generate(task: GenerateTask): Promise<GenerateResult> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.turn = this.turn.then(() => {
+      if (performance.now() - this.sliceStart < SLICE_MS) return;
+      return new Promise<void>((resolve) =>
+        setImmediate(() => {
+          this.sliceStart = performance.now();
+          resolve();
+        }),
+      );
+    });
+    await this.turn;
     let error: string | undefined;
     const snapshot = this.pipeline.resolveView(task.view, (e) => (error = e.message));
     const packed = packSnapshot(snapshot, task.types);
