@@ -15,7 +15,11 @@ export interface ServeProcess {
   stderr(): string;
 }
 
-export function startServe(args: readonly string[], timeoutMs = 20_000): Promise<ServeProcess> {
+export function startServe(
+  args: readonly string[],
+  timeoutMs = 20_000,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ServeProcess> {
   const child = spawn(
     process.execPath,
     [
@@ -27,7 +31,7 @@ export function startServe(args: readonly string[], timeoutMs = 20_000): Promise
       "127.0.0.1:0",
       ...args,
     ],
-    { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "pipe"] },
+    { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "pipe"], env },
   );
   let err = "";
   let started = false;
