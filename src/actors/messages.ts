@@ -3,7 +3,7 @@
 // what the compute pool's workers are given and answer. All are structured-clone data (no
 // classes, no functions); byte payloads travel as transferred ArrayBuffers.
 //
-//   ingest ──ConfigDelta──► coordinator, and BroadcastChannel CONFIG_CHANNEL ──► compute workers
+//   ingest ──ConfigDelta──► coordinator ──ConfigDelta (replica versions), BroadcastChannel──► workers
 //   coordinator ──GenerateTask──► compute pool ──GenerateResult (transferred bytes)──► coordinator
 //   coordinator ──SnapshotUpdate, PushOrder──► xDS actor ──ProxyConnected/Disconnected──► coordinator
 //   supervisor ◄──► every actor: lifecycle, metrics and debug queries
@@ -15,9 +15,9 @@ import type { Proxy } from "../xds/proxy-identity.js";
 import type { MetricObjectWithValues, MetricValue } from "prom-client";
 
 // ---------------------------------------------------------------------------------------------
-// Config replication (ingest → coordinator and every compute worker)
+// Config replication (ingest → coordinator; coordinator → its compute workers)
 
-/** The BroadcastChannel name config deltas and snapshots are published on. */
+/** The BroadcastChannel name config deltas and snapshots are published on (a pool adds a suffix). */
 export const CONFIG_CHANNEL = "meshpilot:config";
 
 /** One store change: the objects upserted and the keys deleted, at the store's new version. */
