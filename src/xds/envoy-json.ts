@@ -32,14 +32,26 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 }
 
+/**
+ * Packed Anys of frozen objects, by identity: generators share frozen pieces (filters, transport
+ * sockets) across many resources, and a frozen object cannot change, so its bytes are computed
+ * once.
+ */
+const packedFrozen = new WeakMap<object, { type_url: string; value: Uint8Array }>();
+
 function packAnys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(packAnys);
   if (!isPlainObject(v)) return v;
+  const typeUrl = v["@type"];
+  const frozen = typeof typeUrl === "string" && Object.isFrozen(v);
+  const known = frozen ? packedFrozen.get(v) : undefined;
+  if (known) return known;
   const out: Record<string, unknown> = {};
   for (const [k, child] of Object.entries(v)) if (k !== "@type") out[k] = packAnys(child);
-  const typeUrl = v["@type"];
   if (typeof typeUrl !== "string") return out;
-  return { type_url: typeUrl, value: encodeEnvoyMessage(typeUrl, out) };
+  const packed = { type_url: typeUrl, value: encodeEnvoyMessage(typeUrl, out) };
+  if (frozen) packedFrozen.set(v, packed);
+  return packed;
 }
 
 function unpackAnys(v: unknown): unknown {

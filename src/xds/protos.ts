@@ -45,13 +45,20 @@ export function messageType(fullName: string): GeneratedType {
 
 /** Looks a type up by its type URL (`type.googleapis.com/<full name>`); undefined if unknown. */
 export function messageTypeForUrl(typeUrl: string): GeneratedType | undefined {
+  if (byUrl.has(typeUrl)) return byUrl.get(typeUrl);
   const name = typeUrl.slice(typeUrl.lastIndexOf("/") + 1);
+  let type: GeneratedType | undefined;
   try {
-    return messageType(name);
+    type = messageType(name);
   } catch {
-    return undefined;
+    type = undefined;
   }
+  byUrl.set(typeUrl, type);
+  return type;
 }
+
+/** messageTypeForUrl's answers: a lookup walks the generated namespace tree. */
+const byUrl = new Map<string, GeneratedType | undefined>();
 
 /** Encodes a plain object (protobufjs static form: camelCase, enums as numbers). */
 export function encodeMessage(fullName: string, message: object): Uint8Array {
