@@ -225,17 +225,44 @@ export interface ConnectedProxies {
 }
 
 /**
- * The encoded resources of one proxy view for some xDS types, as a GenerateResult carries them
- * (bytes transferred). `complete`: every type is present (absent = none of that type); otherwise
- * the sets replace only their own types in what the xDS actor holds for the view.
+ * The resource sets of one proxy view for some xDS types, by reference into a table the xDS actor
+ * keeps for the coordinator (wire-table.ts ↔ resource-table.ts): a set or resource the xDS actor
+ * already has is named by its id; only new ones travel, new resources' Any bytes back to back in
+ * `bytes` (transferred). Equal sets of many views are one set, sent once. `complete`: every type
+ * is present (absent = none of that type); otherwise the sets replace only their own types in
+ * what the xDS actor holds for the view.
  */
 export interface SnapshotUpdate {
   readonly type: "snapshot-update";
+  /** The coordinator's table: ids are its own; a new epoch (a restarted coordinator) starts anew. */
+  readonly epoch: string;
   readonly version: number;
   readonly viewKey: string;
   readonly complete: boolean;
-  readonly sets: readonly GeneratedTypeSet[];
+  /** The view's set of each type, by set id. */
+  readonly sets: readonly { readonly typeUrl: string; readonly setId: number }[];
+  /** Sets the table lacks, before `sets` refers to them. */
+  readonly newSets: readonly WireSet[];
+  /** Resources the table lacks, before `newSets` refers to them. */
+  readonly newResources: readonly WireResource[];
   readonly bytes: ArrayBuffer;
+  /** Ids the coordinator no longer holds: the table drops them (views keep what they have). */
+  readonly forgottenSets: readonly number[];
+  readonly forgottenResources: readonly number[];
+}
+export interface WireSet {
+  readonly id: number;
+  readonly typeUrl: string;
+  readonly resourceIds: readonly number[];
+}
+export interface WireResource {
+  readonly id: number;
+  readonly typeUrl: string;
+  readonly name: string;
+  readonly version: string;
+  /** Offset and length of the encoded google.protobuf.Any in SnapshotUpdate.bytes. */
+  readonly offset: number;
+  readonly length: number;
 }
 /** Push these types (all subscribed when absent) to these proxies, from their views' snapshots. */
 export interface PushOrder {

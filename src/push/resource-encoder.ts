@@ -1,8 +1,9 @@
 // Encode each distinct resource once. Generated messages are plain objects; their JSON text is
 // hashed, and (type, name, hash) maps to one EncodedResource shared by every proxy whose snapshot
-// holds that resource. Two generations are kept: entries used since the last `nextGeneration()`
-// and those used in the generation before, so a model change re-encodes only what changed, and
-// resources no proxy uses any more are dropped after one more generation.
+// holds that resource. Entries are held strongly for two generations (those used since the last
+// `nextGeneration()` and in the one before) and weakly after that: a resource some held snapshot
+// still has (a proxy not regenerated for several model versions) is found again and not
+// re-encoded; one nothing holds is dropped once collected.
 //
 // The hash is of JSON.stringify's text, in the message's own key order (canonical sorting cost
 // more than generating): equal text means equal content, so a hit is always right; equal content
@@ -14,10 +15,12 @@ import { createHash } from "node:crypto";
 import type { EnvoyMessage } from "../translate/envoy-message.js";
 import { EncodedResource } from "../xds/encoded-resource.js";
 import { encodeEnvoyMessage } from "../xds/envoy-json.js";
+import { WeakValueMap } from "../weak-value-map.js";
 
 export class ResourceEncoder {
   private current = new Map<string, EncodedResource>();
   private previous = new Map<string, EncodedResource>();
+  private readonly held = new WeakValueMap<string, EncodedResource>();
   private readonly frozenHashes = new WeakMap<EnvoyMessage, string>();
   /** Messages encoded (cache misses) since this encoder was made. */
   encodes = 0;
@@ -31,10 +34,11 @@ export class ResourceEncoder {
       this.hits++;
       return r;
     }
-    r = this.previous.get(key);
+    r = this.previous.get(key) ?? this.held.get(key);
     if (r) this.hits++;
     else {
       r = EncodedResource.fromMessageBytes(typeUrl, name, encodeEnvoyMessage(typeUrl, message));
+      this.held.set(key, r);
       this.encodes++;
     }
     this.current.set(key, r);

@@ -15,6 +15,7 @@ import type { Proxy } from "../xds/proxy-identity.js";
 import { buildProxySnapshot } from "./proxy-snapshot.js";
 import { proxyViewKey, proxyViewOf } from "./proxy-view.js";
 import { ResourceEncoder } from "./resource-encoder.js";
+import { SetInterner } from "./set-interner.js";
 
 export interface SnapshotPipelineOptions {
   readonly modelOptions?: MeshModelOptions;
@@ -24,6 +25,7 @@ export interface SnapshotPipelineOptions {
 
 export class SnapshotPipeline {
   readonly encoder = new ResourceEncoder();
+  readonly sets = new SetInterner();
   private model: MeshModel;
   private modelVersion: number;
   private readonly byView = new Map<string, ResourceSnapshot>();
@@ -72,7 +74,7 @@ export class SnapshotPipeline {
     let snapshot = this.byView.get(key);
     if (snapshot) return snapshot;
     try {
-      snapshot = buildProxySnapshot(this.model, view, this.encoder);
+      snapshot = buildProxySnapshot(this.model, view, this.encoder, this.sets);
       this.lastGood.set(key, snapshot);
     } catch (e) {
       onError?.(e as Error);

@@ -50,7 +50,8 @@ export function memoize<T>(model: MeshModel, key: string, build: () => T): T {
 export function memoizeReadonly<T>(model: MeshModel, key: string, build: () => T): T {
   let memo = memos.get(model);
   if (!memo) memos.set(model, (memo = new Map()));
-  if (memo.has(key)) return memo.get(key) as T;
+  const known = memo.get(key);
+  if (known !== undefined || memo.has(key)) return known as T;
   const value = build();
   memo.set(key, value);
   return value;

@@ -3,15 +3,20 @@
 // later task, is one EncodedResource (one Buffer) however many results carried it. A new resource
 // is a view into its result's transferred ArrayBuffer when most of that buffer is new (no copy);
 // otherwise it is copied out, so a mostly-cached result's buffer is not kept alive by a few bytes.
-// Two generations are kept, as in ResourceEncoder: the cache rolls when results of a newer model
-// version arrive, and what no result used in two versions is dropped.
+// As in ResourceEncoder, two generations are held strongly (the cache rolls when results of a
+// newer model version arrive) and older entries weakly, while some held snapshot has them. Sets
+// are interned (SetInterner): equal sets of many views are one object.
 
-import { EncodedResource, ResourceSet } from "../xds/encoded-resource.js";
+import { EncodedResource, type ResourceSet } from "../xds/encoded-resource.js";
 import type { GeneratedResourceRef, GenerateResult } from "../actors/messages.js";
+import { SetInterner } from "../push/set-interner.js";
+import { WeakValueMap } from "../weak-value-map.js";
 
 export class ResultResources {
   private current = new Map<string, EncodedResource>();
   private previous = new Map<string, EncodedResource>();
+  private readonly held = new WeakValueMap<string, EncodedResource>();
+  private readonly interner = new SetInterner();
   private newestVersion = -1;
   /** Resources taken from results (cache misses). */
   created = 0;
@@ -33,12 +38,11 @@ export class ResultResources {
     );
     const newBytes = missing.reduce((n, r) => n + r.length, 0);
     const shareBuffer = newBytes * 2 >= bytes.length;
-    return result.sets.map(
-      (s) =>
-        new ResourceSet(
-          s.typeUrl,
-          s.resources.map((r) => this.resource(s.typeUrl, r, bytes, shareBuffer)),
-        ),
+    return result.sets.map((s) =>
+      this.interner.intern(
+        s.typeUrl,
+        s.resources.map((r) => this.resource(s.typeUrl, r, bytes, shareBuffer)),
+      ),
     );
   }
 
@@ -48,7 +52,7 @@ export class ResultResources {
 
   private cached(typeUrl: string, r: GeneratedResourceRef): boolean {
     const key = cacheKey(typeUrl, r);
-    return this.current.has(key) || this.previous.has(key);
+    return this.current.has(key) || this.previous.has(key) || this.held.get(key) !== undefined;
   }
 
   private resource(
@@ -58,7 +62,7 @@ export class ResultResources {
     shareBuffer: boolean,
   ): EncodedResource {
     const key = cacheKey(typeUrl, ref);
-    let r = this.current.get(key) ?? this.previous.get(key);
+    let r = this.current.get(key) ?? this.previous.get(key) ?? this.held.get(key);
     if (r) this.hits++;
     else {
       const view = bytes.subarray(ref.offset, ref.offset + ref.length);
@@ -68,6 +72,7 @@ export class ResultResources {
         shareBuffer ? view : Buffer.from(view),
         ref.version,
       );
+      this.held.set(key, r);
       this.created++;
     }
     this.current.set(key, r);

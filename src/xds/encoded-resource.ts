@@ -20,9 +20,13 @@ function contentHash(parts: Iterable<string | Uint8Array>): string {
   return h.digest("base64url").slice(0, 22);
 }
 
+let resourceIds = 0;
+
 export class EncodedResource {
   /** Content hash of the Any bytes. */
   readonly version: string;
+  /** Process-unique id (tables that name resources across threads). */
+  readonly id = ++resourceIds;
   private deltaBytes?: Buffer;
 
   private constructor(

@@ -51,3 +51,21 @@ test("stop fails queued messages and refuses new ones", async (t) => {
   await t.throwsAsync(queued, { message: "mailbox stopped" });
   await t.throwsAsync(box.post(2), { message: "mailbox stopped" });
 });
+
+test("a backlog is handled in slices: other event-loop work runs between them", async (t) => {
+  let now = 0;
+  const log: string[] = [];
+  // Each message takes 4 ms of the mailbox's clock: a 10 ms slice holds three.
+  const box = new Mailbox<number>(
+    (n) => {
+      now += 4;
+      log.push(`m${n}`);
+    },
+    () => now,
+  );
+  const all = [1, 2, 3, 4, 5, 6].map((n) => box.post(n));
+  setImmediate(() => log.push("other"));
+  box.resume();
+  await Promise.all(all);
+  t.deepEqual(log, ["m1", "m2", "m3", "other", "m4", "m5", "m6"]);
+});

@@ -107,6 +107,8 @@ class CoordinatorActor implements Actor {
         return null;
       case "peer-down": {
         if (m.peer !== "xds") return {};
+        // The restarted xDS actor starts with an empty resource table.
+        this.dispatch?.table.reset();
         const lost = this.views.connectionIds();
         for (const id of lost) {
           this.views.remove(id);

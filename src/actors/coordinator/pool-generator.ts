@@ -5,19 +5,22 @@
 // (after an ingest restart the ingest versions start again at 1; the replica's do not), and the
 // snapshot a late worker asks for is the replica's, which already holds every delta published.
 // Each coordinator incarnation has its own channel, so a restarted coordinator's new pool never
-// hears the old one.
+// hears the old one. Results become ResourceSets here (ResultResources: cached resources,
+// interned sets).
 
 import { threadId } from "node:worker_threads";
 import type { ConfigObject } from "../../registry/config-object.js";
 import type { ChangeSet, ConfigStore } from "../../registry/config-store.js";
 import { ComputePool } from "../../workers/compute-pool.js";
-import { CONFIG_CHANNEL, type GenerateResult, type GenerateTask } from "../messages.js";
-import type { ViewGenerator } from "./view-generator.js";
+import { ResultResources } from "../../workers/result-resources.js";
+import { CONFIG_CHANNEL, type GenerateTask } from "../messages.js";
+import type { GeneratedView, ViewGenerator } from "./view-generator.js";
 
 let incarnations = 0;
 
 export class PoolGenerator implements ViewGenerator {
   private readonly pool: ComputePool;
+  private readonly resources = new ResultResources();
   private published: number;
 
   constructor(
@@ -52,8 +55,14 @@ export class PoolGenerator implements ViewGenerator {
     this.published = change.version;
   }
 
-  generate(task: GenerateTask): Promise<GenerateResult> {
-    return this.pool.generate(task);
+  async generate(task: GenerateTask): Promise<GeneratedView> {
+    const r = await this.pool.generate(task);
+    return {
+      version: r.version,
+      viewKey: r.viewKey,
+      sets: this.resources.sets(r),
+      ...(r.error !== undefined ? { error: r.error } : {}),
+    };
   }
 
   close(): Promise<void> {

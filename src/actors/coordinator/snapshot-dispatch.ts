@@ -1,15 +1,16 @@
-// From the coordinator to the xDS actor: for each proxy view concerned, generate the encoded
-// resources of the pushed types (ViewGenerator), send them as a SnapshotUpdate (the buffer is
-// transferred, not copied), then the push order naming that view's proxies — view by view as
-// each generation completes, so the first proxies are pushed while the pool still works on the
-// rest. Dispatches run one after another, so a later model's snapshot of a view never arrives
-// before an earlier one's.
+// From the coordinator to the xDS actor: for each proxy view concerned, generate the resource
+// sets of the pushed types (ViewGenerator), send them as a SnapshotUpdate (WireTable: sets and
+// resources the xDS actor has are named by id, only new bytes travel, transferred), then the push
+// order naming that view's proxies — view by view as each generation completes, so the first
+// proxies are pushed while the rest are generated. Dispatches run one after another, so a later
+// model's snapshot of a view never arrives before an earlier one's.
 
 import type { Logger } from "../../log.js";
-import type { GenerateResult, PushOrder, SnapshotUpdate } from "../messages.js";
+import type { PushOrder } from "../messages.js";
 import type { RpcPort } from "../runtime/rpc-port.js";
 import type { ViewGroup } from "./connected-views.js";
 import type { ViewGenerator } from "./view-generator.js";
+import { WireTable } from "./wire-table.js";
 
 export interface SnapshotDispatchOptions {
   readonly generator: ViewGenerator;
@@ -22,6 +23,7 @@ export interface SnapshotDispatchOptions {
 
 export class SnapshotDispatch {
   private chain: Promise<void> = Promise.resolve();
+  readonly table = new WireTable();
 
   constructor(private readonly options: SnapshotDispatchOptions) {}
 
@@ -50,7 +52,13 @@ export class SnapshotDispatch {
             });
             const xds = this.options.xds();
             if (!xds) return;
-            xds.send(this.update(r, complete), [r.bytes]);
+            if (r.error !== undefined)
+              log.error(
+                { err: { message: r.error }, view: r.viewKey },
+                "generating config failed; last good kept",
+              );
+            const update = this.table.update(r, complete);
+            xds.send(update, [update.bytes]);
             const proxyIds = pushed ? g.proxyIds.filter((id) => pushed.has(id)) : [];
             if (order && proxyIds.length > 0) xds.send({ ...order, proxyIds });
           }),
@@ -62,21 +70,5 @@ export class SnapshotDispatch {
   /** Resolves once everything dispatched so far has been sent. */
   idle(): Promise<void> {
     return this.chain;
-  }
-
-  private update(r: GenerateResult, complete: boolean): SnapshotUpdate {
-    if (r.error !== undefined)
-      this.options.log.error(
-        { err: { message: r.error }, view: r.viewKey },
-        "generating config failed; last good kept",
-      );
-    return {
-      type: "snapshot-update",
-      version: r.version,
-      viewKey: r.viewKey,
-      complete,
-      sets: r.sets,
-      bytes: r.bytes,
-    };
   }
 }

@@ -11,6 +11,12 @@ export type FileRead =
   | { readonly state: "gone" }
   | { readonly state: "unreadable"; readonly reason: string };
 
+/**
+ * The last parse of each file, by its text: a file read again unchanged (a re-check, a save with
+ * no edit) is not parsed again. The same result object comes back.
+ */
+export type ParseCache = Map<string, { readonly text: string; readonly result: YamlTextResult }>;
+
 /** How many files are read from disk at once. */
 const READ_CONCURRENCY = 16;
 
@@ -22,6 +28,7 @@ export async function readConfigFiles(
   files: readonly string[],
   display: (file: string) => string,
   opts: ValidateOptions = {},
+  cache?: ParseCache,
 ): Promise<FileRead[]> {
   const out = new Array<FileRead>(files.length);
   let next = 0;
@@ -32,6 +39,7 @@ export async function readConfigFiles(
       try {
         text = await readFile(file, "utf8");
       } catch (e) {
+        cache?.delete(file);
         const code = (e as NodeJS.ErrnoException).code;
         out[i] =
           code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR"
@@ -39,9 +47,17 @@ export async function readConfigFiles(
             : { state: "unreadable", reason: `cannot read file: ${code ?? (e as Error).message}` };
         continue;
       }
+      const known = cache?.get(file);
+      if (known?.text === text) {
+        out[i] = { state: "read", result: known.result };
+        continue;
+      }
       try {
-        out[i] = { state: "read", result: readYamlText(text, display(file), opts) };
+        const result = readYamlText(text, display(file), opts);
+        cache?.set(file, { text, result });
+        out[i] = { state: "read", result };
       } catch (e) {
+        cache?.delete(file);
         // The YAML library throws for a few hostile inputs (e.g. an alias bomb) instead of
         // reporting a document error; one such file must not stop the others.
         out[i] = { state: "unreadable", reason: `cannot parse file: ${(e as Error).message}` };

@@ -38,7 +38,7 @@ import { BurstCoalescer, type BurstWindows } from "./burst-coalescer.js";
 import { ConfigRoots, isConfigFileName, listConfigFiles } from "./config-file-tree.js";
 import { DefinitionTable } from "./definition-table.js";
 import { isDirectory, MissingRoots } from "./missing-roots.js";
-import { readConfigFiles } from "./read-config-files.js";
+import { readConfigFiles, type ParseCache } from "./read-config-files.js";
 import { Recheck } from "./recheck.js";
 import { RemovalCheck } from "./removal-check.js";
 
@@ -84,6 +84,8 @@ export class YamlDirSource {
   private readonly table: DefinitionTable;
   private readonly coalescer: BurstCoalescer;
   private readonly removals = new RemovalCheck();
+  /** Re-checks and unchanged saves read a file again: its text decides whether to parse it. */
+  private readonly parsed: ParseCache = new Map();
   private readonly recheck: Recheck;
   private readonly clock: Clock;
   /** When the first event not yet read again was seen. */
@@ -239,9 +241,12 @@ export class YamlDirSource {
     const files = [...new Set(paths)]
       .filter((p) => this.roots.rootIndexOf(p) >= 0 && !this.roots.isHidden(p))
       .sort(this.roots.compareFiles);
-    const reads = await readConfigFiles(files, (f) => this.display(f), {
-      defaultNamespace: this.opts.defaultNamespace,
-    });
+    const reads = await readConfigFiles(
+      files,
+      (f) => this.display(f),
+      { defaultNamespace: this.opts.defaultNamespace },
+      this.parsed,
+    );
     if (this.closed) return;
     // A read that would delete objects gets a second look, with the rest of this load.
     if (issuesBefore !== undefined && this.removals.hold(files, reads, (f) => this.table.keysOf(f)))
