@@ -51,7 +51,8 @@ import type { SnapshotPipeline } from "./snapshot-pipeline.js";
 
 /** Where pushes go (XdsServer.push in serve). */
 export interface PushTarget {
-  push(proxyIds: readonly string[], types: readonly string[]): unknown;
+  /** Push `types` to these proxies; `request` is the flushed request they come from. */
+  push(proxyIds: readonly string[], types: readonly string[], request: PushRequest): unknown;
 }
 
 /** What one flush did, for logs and tests. */
@@ -220,7 +221,7 @@ export class PushCoordinator<C = unknown> {
       [rest, types],
     ] as const) {
       if (ids.length === 0) continue;
-      target.push(ids, pushed);
+      target.push(ids, pushed, { ...req, types: new Set(pushed) });
       this.options.metrics?.pushed(ids, pushed, convergenceMs);
     }
     const proxies = [...ownProxies, ...rest].sort();

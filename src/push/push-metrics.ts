@@ -3,7 +3,8 @@
 // (pilot_debounce_time), how long updating the mesh model took (pilot_pushcontext_init_seconds),
 // how long a change took from its source event to the push to each proxy
 // (pilot_proxy_convergence_time), and how many proxies were pushed, by the xDS types pushed
-// (meshpilot_proxy_pushes). No label names a proxy: at 10,000 proxies that would be 10,000
+// (meshpilot_proxy_pushes), and how long a proxy view waited in the push queue
+// (pilot_proxy_queue_time). No label names a proxy: at 10,000 proxies that would be 10,000
 // series per combination of types; per-proxy push counts are in /debug/syncz (`*_pushes`).
 
 import { Counter, Histogram, type Registry } from "prom-client";
@@ -23,6 +24,7 @@ export class PushMetrics {
   private readonly modelUpdate: Histogram;
   private readonly convergence: Histogram;
   private readonly proxyPushes: Counter<"types">;
+  private readonly queueTime: Histogram;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -56,6 +58,16 @@ export class PushMetrics {
       labelNames: ["types"],
       registers,
     });
+    this.queueTime = new Histogram({
+      name: "pilot_proxy_queue_time",
+      help: "Seconds a proxy view waited in the push queue before its generation started",
+      buckets: SECONDS,
+      registers,
+    });
+  }
+
+  queued(queueMs: number): void {
+    this.queueTime.observe(Math.max(0, queueMs) / 1000);
   }
 
   triggered(reasons: ReadonlyMap<PushReason, number>): void {

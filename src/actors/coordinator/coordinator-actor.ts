@@ -7,7 +7,7 @@
 
 import { PushCoordinator, type PushSummary } from "../../push/push-coordinator.js";
 import { PushMetrics, typesLabel } from "../../push/push-metrics.js";
-import { ALL_ENVOY_TYPES } from "../../push/push-request.js";
+import { fullPushForAll } from "../../push/push-request.js";
 import { SnapshotPipeline } from "../../push/snapshot-pipeline.js";
 import { resolveComputeThreads, type PushSettings } from "../../settings.js";
 import type { Proxy } from "../../xds/proxy-identity.js";
@@ -25,7 +25,6 @@ export interface CoordinatorOptions {
 
 /** Push summaries kept for /debug/push_status. */
 const RECENT_PUSHES = 50;
-const ALL_TYPES = [...ALL_ENVOY_TYPES].sort();
 
 export function createActor(ctx: ActorContext): Actor {
   return new CoordinatorActor(ctx);
@@ -59,7 +58,10 @@ class CoordinatorActor implements Actor {
       "config generation: %s",
       threads > 0 ? "compute pool" : "in thread",
     );
+    const metrics = new PushMetrics(ctx.registry);
     const dispatch = new SnapshotDispatch({
+      clock: ctx.clock,
+      onOutcome: (o) => metrics.queued(o.queueMs),
       generator,
       xds: () => ctx.peer("xds"),
       version: () => pipeline.version,
@@ -71,15 +73,11 @@ class CoordinatorActor implements Actor {
       store: this.replica.store,
       pipeline,
       target: {
-        push: (ids, types) =>
-          dispatch.send(this.views.group(ids), types, false, {
-            type: "push-order",
-            proxyIds: ids,
-            types,
-          }),
+        push: (ids, _types, request) =>
+          dispatch.send(this.views.group(ids), request, false, "types"),
       },
       settings: (ctx.options as CoordinatorOptions).pushSettings,
-      metrics: new PushMetrics(ctx.registry),
+      metrics,
       onPushed: (s) => this.pushed(s),
       onError: (err) => log.error({ err }, "push failed; the last model keeps serving"),
     });
@@ -90,7 +88,8 @@ class CoordinatorActor implements Actor {
     for (const c of connections) this.connected(c.connectionId, c.proxy, false);
     if (connections.length > 0) {
       const ids = this.views.proxyIds();
-      dispatch.send(this.views.group(ids), ALL_TYPES, true, { type: "push-order", proxyIds: ids });
+      const request = fullPushForAll("proxy", ctx.clock.now(), pipeline.version);
+      dispatch.send(this.views.group(ids), request, true, "all");
       log.info({ proxies: ids.length }, "coordinator took over connected proxies");
     }
     return { version: this.replica.sourceVersion };
@@ -126,6 +125,7 @@ class CoordinatorActor implements Actor {
 
   async stop(): Promise<void> {
     this.coordinator?.stop();
+    this.dispatch?.stop();
     await this.pool?.close();
   }
 
@@ -158,8 +158,12 @@ class CoordinatorActor implements Actor {
     if (!joined) return null;
     this.coordinator?.connected(connectionId, proxy);
     // A view the xDS actor has no snapshot of: its streams wait for this one.
-    if (joined.newView && sendNewView)
-      this.dispatch?.send(this.views.group([proxy.id]), ALL_TYPES, true);
+    if (joined.newView && sendNewView && this.pipeline)
+      this.dispatch?.send(
+        this.views.group([proxy.id]),
+        fullPushForAll("proxy", this.ctx.clock.now(), this.pipeline.version),
+        true,
+      );
     return null;
   }
 

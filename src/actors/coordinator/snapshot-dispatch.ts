@@ -1,74 +1,149 @@
-// From the coordinator to the xDS actor: for each proxy view concerned, generate the resource
-// sets of the pushed types (ViewGenerator), send them as a SnapshotUpdate (WireTable: sets and
-// resources the xDS actor has are named by id, only new bytes travel, transferred), then the push
-// order naming that view's proxies — view by view as each generation completes, so the first
-// proxies are pushed while the rest are generated. Dispatches run one after another, so a later
-// model's snapshot of a view never arrives before an earlier one's.
+// From the coordinator to the xDS actor, through the per-view push queue. A push to some proxies
+// becomes one queued entry per proxy view (proxies with equal views share one snapshot): a view is
+// in the queue at most once, whatever number of pushes named it, and never generated twice at
+// once; what arrives while it is being generated is merged and queued again (PushQueue). The
+// dispatcher hands views out while the throttle has a free slot, the throttle's limit following
+// measured CPU and event-loop lag (PushThrottle, processLoadProbe). Each view is generated at the
+// model version current when its turn comes — a view queued behind several model versions is
+// generated once, at the newest — then sent as a SnapshotUpdate (WireTable: what the xDS actor
+// has is named by id, only new bytes travel) and, if proxies are to be pushed, a push order.
 
+import type { Clock } from "../../clock.js";
 import type { Logger } from "../../log.js";
-import type { PushOrder } from "../messages.js";
+import type { ProxyView } from "../../registry/mesh/types.js";
+import { PushDispatcher, type PushOutcome } from "../../push/push-queue-dispatcher.js";
+import { processLoadProbe, type LoadProbe } from "../../push/push-queue-load-probe.js";
+import { PushThrottle } from "../../push/push-queue-throttle.js";
+import { PushQueue } from "../../push/push-queue.js";
+import { ALL_ENVOY_TYPES, type PushRequest } from "../../push/push-request.js";
 import type { RpcPort } from "../runtime/rpc-port.js";
 import type { ViewGroup } from "./connected-views.js";
 import type { ViewGenerator } from "./view-generator.js";
 import { WireTable } from "./wire-table.js";
 
+const ALL_TYPES = [...ALL_ENVOY_TYPES].sort();
+
 export interface SnapshotDispatchOptions {
+  readonly clock: Clock;
   readonly generator: ViewGenerator;
   /** The port to the xDS actor (none while it is down). */
   readonly xds: () => RpcPort | undefined;
-  /** The model version generation runs at. */
+  /** The model version generation runs at now. */
   readonly version: () => number;
   readonly log: Logger;
+  /** Generation slots: fixed, or adapted between 1 and maxConcurrency to measured load. */
+  readonly fixedConcurrency?: number;
+  readonly maxConcurrency?: number;
+  /** The load the throttle adapts to (default: this thread's event-loop lag and process CPU). */
+  readonly probe?: LoadProbe;
+  readonly onOutcome?: (outcome: PushOutcome<string>) => void;
+}
+
+/** What is waiting for a view besides its merged PushRequest. */
+interface ViewWork {
+  view: ProxyView;
+  /** The xDS actor must get every type (it holds nothing for the view, or may hold stale). */
+  complete: boolean;
+  /** Proxies to push after the update: the request's types, or (`orderAll`) all they subscribe to. */
+  readonly proxies: Set<string>;
+  orderAll: boolean;
 }
 
 export class SnapshotDispatch {
-  private chain: Promise<void> = Promise.resolve();
   readonly table = new WireTable();
+  readonly queue: PushQueue<string>;
+  readonly throttle: PushThrottle;
+  private readonly dispatcher: PushDispatcher<string>;
+  private readonly probe: LoadProbe;
+  private readonly work = new Map<string, ViewWork>();
+  private readonly idleWaiters: Array<() => void> = [];
 
-  constructor(private readonly options: SnapshotDispatchOptions) {}
+  constructor(private readonly options: SnapshotDispatchOptions) {
+    const { clock } = options;
+    this.queue = new PushQueue<string>(clock);
+    this.probe = options.probe ?? processLoadProbe();
+    this.throttle = new PushThrottle({
+      clock,
+      measure: () => this.probe.sample(),
+      initialLimit: 4,
+      maxLimit: options.maxConcurrency ?? 64,
+      ...(options.fixedConcurrency !== undefined ? { fixedLimit: options.fixedConcurrency } : {}),
+    });
+    this.throttle.start();
+    this.dispatcher = new PushDispatcher<string>({
+      clock,
+      queue: this.queue,
+      throttle: this.throttle,
+      push: (viewKey, request) => this.pushView(viewKey, request),
+      onOutcome: (o) => {
+        options.onOutcome?.(o);
+        if (this.queue.pendingCount === 0 && this.queue.inFlightCount === 0) this.wakeIdle();
+      },
+    });
+  }
 
   /**
-   * Generates `types` for each view and sends them (`complete`: these are all the types), then
-   * `order` if given.
+   * Queues `types` of each view (`complete`: the xDS actor must get every type), and a push of
+   * those types to the groups' proxies when `order` (`"all"`: every type they subscribe to).
    */
   send(
     groups: readonly ViewGroup[],
-    types: readonly string[],
+    request: PushRequest,
     complete: boolean,
-    order?: PushOrder,
+    order?: "types" | "all",
   ): void {
-    const { generator, version, log } = this.options;
-    const at = version();
-    const pushed = order ? new Set(order.proxyIds) : undefined;
-    this.chain = this.chain
-      .then(async () => {
-        await Promise.all(
-          groups.map(async (g) => {
-            const r = await generator.generate({
-              version: at,
-              viewKey: g.viewKey,
-              view: g.view,
-              types,
-            });
-            const xds = this.options.xds();
-            if (!xds) return;
-            if (r.error !== undefined)
-              log.error(
-                { err: { message: r.error }, view: r.viewKey },
-                "generating config failed; last good kept",
-              );
-            const update = this.table.update(r, complete);
-            xds.send(update, [update.bytes]);
-            const proxyIds = pushed ? g.proxyIds.filter((id) => pushed.has(id)) : [];
-            if (order && proxyIds.length > 0) xds.send({ ...order, proxyIds });
-          }),
-        );
-      })
-      .catch((err: unknown) => log.error({ err }, "push failed; the last model keeps serving"));
+    for (const g of groups) {
+      let w = this.work.get(g.viewKey);
+      if (!w) {
+        w = { view: g.view, complete, proxies: new Set(), orderAll: false };
+        this.work.set(g.viewKey, w);
+      }
+      w.view = g.view;
+      w.complete ||= complete;
+      if (order) for (const id of g.proxyIds) w.proxies.add(id);
+      w.orderAll ||= order === "all";
+      this.dispatcher.enqueue(g.viewKey, request);
+    }
   }
 
-  /** Resolves once everything dispatched so far has been sent. */
+  /** Resolves once nothing is queued or being generated. */
   idle(): Promise<void> {
-    return this.chain;
+    if (this.queue.pendingCount === 0 && this.queue.inFlightCount === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  stop(): void {
+    this.throttle.stop();
+    this.probe.stop();
+  }
+
+  /** One view's turn: generate what it waits for at the current model, send it, push it. */
+  private async pushView(viewKey: string, request: PushRequest): Promise<void> {
+    const w = this.work.get(viewKey);
+    this.work.delete(viewKey);
+    if (!w) return;
+    const { generator, version, log } = this.options;
+    const pushed = [...request.types].sort();
+    const types = w.complete ? ALL_TYPES : pushed;
+    const r = await generator.generate({ version: version(), viewKey, view: w.view, types });
+    if (r.error !== undefined)
+      log.error(
+        { err: { message: r.error }, view: r.viewKey },
+        "generating config failed; last good kept",
+      );
+    const xds = this.options.xds();
+    if (!xds) return;
+    const update = this.table.update(r, w.complete);
+    xds.send(update, [update.bytes]);
+    if (w.proxies.size > 0)
+      xds.send({
+        type: "push-order",
+        proxyIds: [...w.proxies],
+        ...(w.orderAll ? {} : { types: pushed }),
+      });
+  }
+
+  private wakeIdle(): void {
+    for (const wake of this.idleWaiters.splice(0)) wake();
   }
 }
