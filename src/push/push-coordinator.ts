@@ -94,6 +94,13 @@ export class PushCoordinator<C = unknown> {
   private readonly ownAddresses: OwnWorkloadAddresses;
   /** Scopes whose own workload changed since the last flush: pushed in full with the next. */
   private readonly ownWorkloadChanged = new Set<string>();
+  /**
+   * Scopes a full push changed, whose index entries still describe the model before it: they are
+   * re-indexed off the push's critical path (reindexSome, when the pushes are out) and, for any
+   * left, at the start of the next flush — before that flush moves the model on, as a request's
+   * affected scopes must be found with what they depended on before it.
+   */
+  private readonly stale = new Set<string>();
 
   constructor(private readonly options: PushCoordinatorOptions) {
     const { pipeline, store, settings, clock } = options;
@@ -152,6 +159,7 @@ export class PushCoordinator<C = unknown> {
     if (emptied !== undefined) {
       this.index.removeScope(emptied);
       this.unindexed.delete(emptied);
+      this.stale.delete(emptied);
     }
   }
 
@@ -180,6 +188,7 @@ export class PushCoordinator<C = unknown> {
 
   private push(flushed: PushRequest, received: PushRequest): void {
     const { store, pipeline, target, clock } = this.options;
+    this.reindexSome(Number.POSITIVE_INFINITY);
     const { objects, version } = store.snapshot();
     const previous = pipeline.currentModel;
     const updateStart = performance.now();
@@ -206,7 +215,7 @@ export class PushCoordinator<C = unknown> {
     }
     const own = new Set(this.ownWorkloadChanged);
     this.ownWorkloadChanged.clear();
-    if (reindex) for (const s of affected) this.indexScope(s);
+    if (reindex) for (const s of affected) this.stale.add(s);
     for (const s of own) if (!reindex || !affected.has(s)) this.indexScope(s);
     pipeline.retainViewKeys(this.scopes.keys());
     const types = [...req.types].sort();
@@ -235,6 +244,20 @@ export class PushCoordinator<C = unknown> {
       proxies,
       ownWorkload: this.scopes.proxiesOf(own),
     });
+  }
+
+  /**
+   * Re-indexes scopes a full push left stale, for about `budgetMs`; true if some are left. Call
+   * when the pushes are out (the next flush does the rest first anyway).
+   */
+  reindexSome(budgetMs: number): boolean {
+    const start = performance.now();
+    for (const scope of this.stale) {
+      this.stale.delete(scope);
+      this.indexScope(scope);
+      if (performance.now() - start >= budgetMs) break;
+    }
+    return this.stale.size > 0;
   }
 
   /** (Re)computes a scope's dependencies from the current model. */

@@ -25,6 +25,8 @@ export interface CoordinatorOptions {
 
 /** Push summaries kept for /debug/push_status. */
 const RECENT_PUSHES = 50;
+/** Longest one slice of background re-indexing keeps the coordinator's thread. */
+const REINDEX_SLICE_MS = 10;
 
 export function createActor(ctx: ActorContext): Actor {
   return new CoordinatorActor(ctx);
@@ -61,7 +63,11 @@ class CoordinatorActor implements Actor {
     const metrics = new PushMetrics(ctx.registry);
     const dispatch = new SnapshotDispatch({
       clock: ctx.clock,
-      onOutcome: (o) => metrics.queued(o.queueMs),
+      onOutcome: (o) => {
+        metrics.queued(o.queueMs);
+        if (dispatch.queue.pendingCount === 0 && dispatch.queue.inFlightCount === 0)
+          this.reindexWhenIdle();
+      },
       generator,
       xds: () => ctx.peer("xds"),
       version: () => pipeline.version,
@@ -165,6 +171,19 @@ class CoordinatorActor implements Actor {
         true,
       );
     return null;
+  }
+
+  private reindexing = false;
+
+  /** Pushes are out: bring the dependency index up to date in slices, between other work. */
+  private reindexWhenIdle(): void {
+    if (this.reindexing) return;
+    this.reindexing = true;
+    const slice = (): void => {
+      if (this.coordinator?.reindexSome(REINDEX_SLICE_MS)) setImmediate(slice);
+      else this.reindexing = false;
+    };
+    setImmediate(slice);
   }
 
   private pushed(s: PushSummary): void {
