@@ -5,7 +5,7 @@
 // while it is open (and scrapes every 500 ms on its own), per thread the worst p99 and max seen.
 
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { openSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 /** Per thread: the worst window p99 and the max lag seen (ms); undefined when serve has none. */
@@ -32,9 +32,11 @@ export class ServeProcess {
     args.push("--log-level", "info");
     // FLEET_SERVE_NODE_ARGS: node flags for serve only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"
     // (every thread writes its own profile).
+    // FLEET_SERVE_STDOUT: a file for serve's stdout (what node flags such as --trace-gc print).
     const nodeArgs = (env.FLEET_SERVE_NODE_ARGS ?? "").split(" ").filter(Boolean);
+    const stdout = env.FLEET_SERVE_STDOUT ? openSync(env.FLEET_SERVE_STDOUT, "w") : "ignore";
     this.proc = spawn(process.execPath, [...nodeArgs, here("../../bin/meshpilot.js"), ...args], {
-      stdio: ["ignore", "ignore", "pipe"],
+      stdio: ["ignore", stdout, "pipe"],
       env,
     });
   }
