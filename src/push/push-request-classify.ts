@@ -8,13 +8,16 @@
 //   MeshConfig, MeshNetworks, Namespace, ConfigMap `istio`/`istio-*` of the system namespace
 //       → full for everything. Other ConfigMaps are read by nothing → no push.
 //   Secret → SDS; AuthorizationPolicy, RequestAuthentication → LDS; Gateway, Ingress → LDS, RDS,
-//       SDS; anything else (Service, ServiceEntry, VirtualService, DestinationRule, Sidecar,
-//       PeerAuthentication) → every Envoy type, full, for that key.
+//       SDS; a DestinationRule update that leaves what listeners and routes read of it as it was
+//       (destination-rule-routing.ts: e.g. a connection pool change) → CDS and EDS; anything else
+//       (Service, ServiceEntry, VirtualService, DestinationRule, Sidecar, PeerAuthentication)
+//       → every Envoy type, full, for that key.
 // No-op updates (an annotation-only change to a Service) never get here: the store drops them.
 
 import type { ChangeSet, ConfigStore } from "../registry/config-store.js";
 import { keyString, type ConfigKey, type KeyString } from "../registry/config-object.js";
 import { TypeUrl } from "../xds/type-urls.js";
+import { destinationRuleRouting } from "./destination-rule-routing.js";
 import { ENDPOINT_KINDS, EndpointOwners } from "./push-request-endpoint-owners.js";
 import {
   objectReach,
@@ -40,6 +43,7 @@ export interface ClassifierOptions {
 }
 
 const LDS_ONLY: ReadonlySet<TypeUrlString> = new Set([TypeUrl.Listener]);
+const CLUSTERS_ONLY: ReadonlySet<TypeUrlString> = new Set([TypeUrl.Cluster, TypeUrl.Endpoint]);
 const SDS_ONLY: ReadonlySet<TypeUrlString> = new Set([TypeUrl.Secret]);
 const GATEWAY_TYPES: ReadonlySet<TypeUrlString> = new Set([
   TypeUrl.Listener,
@@ -80,6 +84,8 @@ export class ChangeClassifier {
   private readonly systemNamespace: string;
   private readonly domainSuffix: string;
   private readonly exportToDefaults: () => ExportToDefaults;
+  /** Each DestinationRule's destinationRuleRouting fingerprint, as last classified. */
+  private readonly drRouting = new Map<KeyString, string>();
 
   constructor(
     private readonly store: ConfigStore,
@@ -113,10 +119,28 @@ export class ChangeClassifier {
         const reach = obj
           ? objectReach(obj, this.domainSuffix, this.exportToDefaults(), change.version)
           : undefined;
-        acc.full(keyString(key), typesForKind(key.kind), reasonForKind(key.kind), reach);
+        const types =
+          key.kind === "DestinationRule" ? this.destinationRuleTypes(key, obj?.body) : undefined;
+        acc.full(keyString(key), types ?? typesForKind(key.kind), reasonForKind(key.kind), reach);
       }
     }
     return acc.build();
+  }
+
+  /** CDS and EDS when what routes read of the rule is as before; else undefined (every type). */
+  private destinationRuleTypes(
+    key: ConfigKey,
+    body: unknown,
+  ): ReadonlySet<TypeUrlString> | undefined {
+    const k = keyString(key);
+    const before = this.drRouting.get(k);
+    if (body === undefined) {
+      this.drRouting.delete(k);
+      return undefined;
+    }
+    const now = destinationRuleRouting((body as { spec?: unknown }).spec);
+    this.drRouting.set(k, now);
+    return before === now ? CLUSTERS_ONLY : undefined;
   }
 
   private isMeshWide(key: ConfigKey): boolean {

@@ -39,3 +39,9 @@ export function generateAll(ctx: TranslateContext): ProxyResources {
     out[kind] = (proxyless ? proxyless[kind] : GENERATORS[kind](ctx)).sort(byName);
   return out;
 }
+
+/** The resources of one kind for a proxy, sorted by name: the same as generateAll's for it. */
+export function generateKind(ctx: TranslateContext, kind: ResourceKind): GeneratedResource[] {
+  const out = ctx.proxy.kind === "proxyless" ? generateProxyless(ctx)[kind] : GENERATORS[kind](ctx);
+  return out.sort(byName);
+}

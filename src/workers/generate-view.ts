@@ -6,39 +6,17 @@
 
 import type { MeshModel } from "../registry/mesh/mesh-model.js";
 import type { ProxyView } from "../registry/mesh/types.js";
-import { generateClusters } from "../translate/clusters/index.js";
-import { translateContext, type TranslateContext } from "../translate/context.js";
-import { generateEndpoints } from "../translate/endpoints/index.js";
-import { byName, type GeneratedResource } from "../translate/envoy-message.js";
-import type { ResourceKind } from "../translate/index.js";
-import { generateListeners } from "../translate/listeners/index.js";
-import { generateProxyless } from "../translate/proxyless/index.js";
-import { generateRoutes } from "../translate/routes/index.js";
+import { translateContext } from "../translate/context.js";
+import { generateKind, MESSAGE_TYPE, type ResourceKind } from "../translate/index.js";
 import { typeUrlOf } from "../push/proxy-snapshot.js";
 import type { ResourceEncoder } from "../push/resource-encoder.js";
 import { viewDependencies } from "../push/scope-dependencies.js";
 import type { EncodedResource } from "../xds/encoded-resource.js";
 import type { GeneratedTypeSet, GenerateResult, GenerateTask } from "../actors/messages.js";
 
-const SIDECAR_GENERATORS: Readonly<
-  Record<ResourceKind, (ctx: TranslateContext) => GeneratedResource[]>
-> = {
-  clusters: generateClusters,
-  endpoints: generateEndpoints,
-  listeners: generateListeners,
-  routes: generateRoutes,
-};
-
 const KIND_OF_TYPE = new Map(
-  (Object.keys(SIDECAR_GENERATORS) as ResourceKind[]).map((k) => [typeUrlOf(k), k]),
+  (Object.keys(MESSAGE_TYPE) as ResourceKind[]).map((k) => [typeUrlOf(k), k]),
 );
-
-/** The resources of one kind for a proxy: the same output as generateAll's for that kind. */
-function generateKind(ctx: TranslateContext, kind: ResourceKind): GeneratedResource[] {
-  const out =
-    ctx.proxy.kind === "proxyless" ? generateProxyless(ctx)[kind] : SIDECAR_GENERATORS[kind](ctx);
-  return out.sort(byName);
-}
 
 function dependenciesOf(model: MeshModel, view: ProxyView): GenerateResult["dependencies"] {
   const d = viewDependencies(model, view);

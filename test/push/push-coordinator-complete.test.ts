@@ -65,6 +65,44 @@ kind: DestinationRule
 metadata: {name: reviews-dr, namespace: b}
 spec: {host: reviews, subsets: [{name: v1, labels: {version: v1}}]}
 `,
+    // DestinationRule updates: cluster-only (pushed as CDS+EDS), then a subset a route names
+    // appears, then a consistent hash (both change routes).
+    `
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: reviews-v2, namespace: b}
+spec:
+  hosts: [reviews]
+  http: [{route: [{destination: {host: reviews, subset: v2}}]}]
+  tcp: [{route: [{destination: {host: reviews, subset: v2}}]}]
+`,
+    `
+apiVersion: networking.istio.io/v1beta1
+kind: DestinationRule
+metadata: {name: reviews-dr, namespace: b}
+spec:
+  host: reviews
+  trafficPolicy: {connectionPool: {tcp: {maxConnections: 9}}, loadBalancer: {simple: RANDOM}}
+  subsets: [{name: v1, labels: {version: v1}}]
+`,
+    `
+apiVersion: networking.istio.io/v1beta1
+kind: DestinationRule
+metadata: {name: reviews-dr, namespace: b}
+spec:
+  host: reviews
+  trafficPolicy: {connectionPool: {tcp: {maxConnections: 9}}, loadBalancer: {simple: RANDOM}}
+  subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]
+`,
+    `
+apiVersion: networking.istio.io/v1beta1
+kind: DestinationRule
+metadata: {name: reviews-dr, namespace: b}
+spec:
+  host: reviews
+  trafficPolicy: {loadBalancer: {consistentHash: {httpHeaderName: x-user}}}
+  subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]
+`,
     `
 apiVersion: networking.istio.io/v1beta1
 kind: Gateway

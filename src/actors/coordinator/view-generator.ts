@@ -48,11 +48,11 @@ export class InThreadGenerator implements ViewGenerator {
     });
     await this.turn;
     let error: string | undefined;
-    const snapshot = this.pipeline.resolveView(task.view, (e) => (error = e.message));
+    const sets = this.pipeline.resolveTypes(task.view, task.types, (e) => (error = e.message));
     return {
       version: this.pipeline.version,
       viewKey: task.viewKey,
-      sets: task.types.map((t) => snapshot.get(t) ?? emptySet(t)),
+      sets: sets.map((s, i) => s ?? emptySet(task.types[i] as string)),
       ...(error !== undefined ? { error } : {}),
     };
   }
