@@ -15,7 +15,7 @@
 // No-op updates (an annotation-only change to a Service) never get here: the store drops them.
 
 import type { ChangeSet, ConfigStore } from "../registry/config-store.js";
-import { keyString, type ConfigKey, type KeyString } from "../registry/config-object.js";
+import { keyOf, keyString, type ConfigKey, type KeyString } from "../registry/config-object.js";
 import { TypeUrl } from "../xds/type-urls.js";
 import { destinationRuleRouting } from "./destination-rule-routing.js";
 import { ENDPOINT_KINDS, EndpointOwners } from "./push-request-endpoint-owners.js";
@@ -95,6 +95,10 @@ export class ChangeClassifier {
     this.systemNamespace = options.systemNamespace ?? "istio-system";
     this.domainSuffix = options.domainSuffix ?? "cluster.local";
     this.exportToDefaults = options.exportToDefaults ?? (() => PUBLIC_EXPORT_DEFAULTS);
+    // Rules already in the store (the first snapshot) are known from the start.
+    for (const o of store.list())
+      if (o.kind === "DestinationRule")
+        this.drRouting.set(keyString(keyOf(o)), destinationRuleRouting(o.body["spec"]));
   }
 
   /**

@@ -63,3 +63,15 @@ test("the fingerprint ignores key order", (t) => {
     destinationRuleRouting({ subsets: [{ labels: { x: "2" }, name: "a" }], host: "h" }),
   );
 });
+
+test("rules already in the store when the classifier starts are known", (t) => {
+  const store = new ConfigStore();
+  store.apply(
+    readYamlText(dr("{host: h, trafficPolicy: {tls: {mode: DISABLE}}}"), "a.yaml").objects,
+    [],
+  );
+  const classifier = new ChangeClassifier(store);
+  const after = dr("{host: h, trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}}");
+  const req = classifier.classify(store.apply(readYamlText(after, "a.yaml").objects, []), 0);
+  t.deepEqual([...(req?.types ?? [])].sort(), CLUSTERS);
+});
