@@ -271,10 +271,20 @@ export interface PushOrder {
   readonly types?: readonly string[];
 }
 
+/**
+ * SnapshotUpdates and PushOrders in the order the coordinator made them, as one message: a push to
+ * thousands of views would otherwise be thousands of port messages, which a thread receives in
+ * one long turn of its event loop.
+ */
+export interface SnapshotBatch {
+  readonly type: "snapshot-batch";
+  readonly messages: readonly (SnapshotUpdate | PushOrder)[];
+}
+
 export type CoordinatorMessage =
   ConfigDelta | ProxyConnected | ProxyDisconnected | PeerDown | PeerRestarted | PushStatusQuery;
 export type XdsActorMessage =
-  SnapshotUpdate | PushOrder | ConnectedProxiesQuery | SynczQuery | ConfigDumpQuery;
+  SnapshotUpdate | PushOrder | SnapshotBatch | ConnectedProxiesQuery | SynczQuery | ConfigDumpQuery;
 export type IngestMessage = ConfigSnapshotRequest | ConfigzQuery | ValidationzQuery;
 
 /** The reply each request type is answered with (request/reply is typed through this map). */

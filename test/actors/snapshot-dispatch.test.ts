@@ -6,7 +6,12 @@
 import test from "ava";
 import { SnapshotDispatch } from "../../src/actors/coordinator/snapshot-dispatch.js";
 import type { GeneratedView, ViewGenerator } from "../../src/actors/coordinator/view-generator.js";
-import type { GenerateTask, PushOrder, SnapshotUpdate } from "../../src/actors/messages.js";
+import type {
+  GenerateTask,
+  PushOrder,
+  SnapshotBatch,
+  SnapshotUpdate,
+} from "../../src/actors/messages.js";
 import type { RpcPort } from "../../src/actors/runtime/rpc-port.js";
 import { silentLogger } from "../../src/log.js";
 import { fullPushForAll, type PushRequest } from "../../src/push/push-request.js";
@@ -30,17 +35,21 @@ class GatedGenerator implements ViewGenerator {
     return { version: task.version, viewKey: task.viewKey, sets: task.types.map(emptySet) };
   }
 
-  /** Lets the oldest waiting task finish, then lets the dispatch move on. */
+  /** Lets the oldest waiting task finish, then lets the dispatch move on (and its batch go). */
   async finishOne(): Promise<void> {
     this.gates.shift()?.();
     for (let i = 0; i < 5; i++) await Promise.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
 function setup(concurrency = 1) {
   const generator = new GatedGenerator();
   const sent: Array<SnapshotUpdate | PushOrder> = [];
-  const port = { send: (m: SnapshotUpdate | PushOrder) => sent.push(m) } as unknown as RpcPort;
+  const batches: number[] = [];
+  const port = {
+    send: (m: SnapshotBatch) => batches.push(sent.push(...m.messages) && m.messages.length),
+  } as unknown as RpcPort;
   let version = 1;
   const dispatch = new SnapshotDispatch({
     clock: new FakeClock(),
@@ -63,6 +72,7 @@ function setup(concurrency = 1) {
   return {
     generator,
     sent,
+    batches,
     dispatch,
     group,
     request,
@@ -109,13 +119,14 @@ test("a complete push sends every type and no order when none is asked", async (
   dispatch.stop();
 });
 
-test("the throttle's limit bounds the views generating at once", async (t) => {
-  const { generator, dispatch, group, request } = setup(2);
+test("the throttle's limit bounds the views generating at once; a turn's output is one batch", async (t) => {
+  const { generator, dispatch, group, request, batches } = setup(2);
   for (const v of ["a", "b", "c", "d"])
     dispatch.send([group(v, `${v}1`)], request(TypeUrl.Cluster), false, "types");
   t.is(generator.running, 2);
   for (let i = 0; i < 4; i++) await generator.finishOne();
   t.is(generator.tasks.length, 4);
   t.is(generator.maxRunning, 2);
+  t.deepEqual(batches, [2, 2, 2, 2], "each view's update and push order in one message");
   dispatch.stop();
 });

@@ -113,7 +113,7 @@ class CoordinatorActor implements Actor {
       case "peer-down": {
         if (m.peer !== "xds") return {};
         // The restarted xDS actor starts with an empty resource table.
-        this.dispatch?.table.reset();
+        this.dispatch?.reset();
         const lost = this.views.connectionIds();
         for (const id of lost) {
           this.views.remove(id);

@@ -6,7 +6,8 @@
 // measured CPU and event-loop lag (PushThrottle, processLoadProbe). Each view is generated at the
 // model version current when its turn comes — a view queued behind several model versions is
 // generated once, at the newest — then sent as a SnapshotUpdate (WireTable: what the xDS actor
-// has is named by id, only new bytes travel) and, if proxies are to be pushed, a push order.
+// has is named by id, only new bytes travel) and, if proxies are to be pushed, a push order. What
+// one event-loop turn produces goes out as one SnapshotBatch (at most BATCH_SIZE messages).
 
 import type { Clock } from "../../clock.js";
 import type { Logger } from "../../log.js";
@@ -16,12 +17,15 @@ import { processLoadProbe, type LoadProbe } from "../../push/push-queue-load-pro
 import { PushThrottle } from "../../push/push-queue-throttle.js";
 import { PushQueue } from "../../push/push-queue.js";
 import { ALL_ENVOY_TYPES, type PushRequest } from "../../push/push-request.js";
+import type { PushOrder, SnapshotUpdate } from "../messages.js";
 import type { RpcPort } from "../runtime/rpc-port.js";
 import type { ViewGroup } from "./connected-views.js";
 import type { ViewGenerator } from "./view-generator.js";
 import { WireTable } from "./wire-table.js";
 
 const ALL_TYPES = [...ALL_ENVOY_TYPES].sort();
+/** Most messages in one SnapshotBatch. */
+const BATCH_SIZE = 64;
 
 export interface SnapshotDispatchOptions {
   readonly clock: Clock;
@@ -57,6 +61,8 @@ export class SnapshotDispatch {
   private readonly probe: LoadProbe;
   private readonly work = new Map<string, ViewWork>();
   private readonly idleWaiters: Array<() => void> = [];
+  private outbox: (SnapshotUpdate | PushOrder)[] = [];
+  private flushScheduled = false;
 
   constructor(private readonly options: SnapshotDispatchOptions) {
     const { clock } = options;
@@ -112,6 +118,12 @@ export class SnapshotDispatch {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** The xDS actor restarted: its table is empty, and what waited to be sent is for the old one. */
+  reset(): void {
+    this.table.reset();
+    this.outbox = [];
+  }
+
   stop(): void {
     this.throttle.stop();
     this.probe.stop();
@@ -131,16 +143,36 @@ export class SnapshotDispatch {
         { err: { message: r.error }, view: r.viewKey },
         "generating config failed; last good kept",
       );
-    const xds = this.options.xds();
-    if (!xds) return;
-    const update = this.table.update(r, w.complete);
-    xds.send(update, [update.bytes]);
+    if (!this.options.xds()) return;
+    this.post(this.table.update(r, w.complete));
     if (w.proxies.size > 0)
-      xds.send({
+      this.post({
         type: "push-order",
         proxyIds: [...w.proxies],
         ...(w.orderAll ? {} : { types: pushed }),
       });
+  }
+
+  /** Queues a message for the xDS actor; the batch goes at the end of this turn, or when full. */
+  private post(m: SnapshotUpdate | PushOrder): void {
+    this.outbox.push(m);
+    if (this.outbox.length >= BATCH_SIZE) this.flushOutbox();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        this.flushOutbox();
+      });
+    }
+  }
+
+  private flushOutbox(): void {
+    const messages = this.outbox;
+    if (messages.length === 0) return;
+    this.outbox = [];
+    const transfer = messages.flatMap((m) => (m.type === "snapshot-update" ? [m.bytes] : []));
+    // The xDS actor gone: what it would have held is sent anew (WireTable reset) when it is back.
+    this.options.xds()?.send({ type: "snapshot-batch", messages }, transfer);
   }
 
   private wakeIdle(): void {

@@ -27,10 +27,11 @@ export function createActor(ctx: ActorContext): Actor {
 class XdsActor implements Actor {
   private readonly views = new ViewSnapshots();
   private readonly server: XdsServer;
+  private readonly log;
 
   constructor(private readonly ctx: ActorContext) {
     const { transport } = ctx.options as XdsActorOptions;
-    const log = ctx.log.child({ component: "xds" });
+    const log = (this.log = ctx.log.child({ component: "xds" }));
     this.server = new XdsServer({
       transport,
       metrics: new XdsMetrics(ctx.registry),
@@ -63,6 +64,14 @@ class XdsActor implements Actor {
         return null;
       case "push-order":
         this.server.push(m.proxyIds, m.types);
+        return null;
+      case "snapshot-batch":
+        for (const each of m.messages)
+          try {
+            this.handle(each);
+          } catch (err) {
+            this.log.error({ err }, "a snapshot update could not be applied");
+          }
         return null;
       case "connected-proxies":
         return {
