@@ -25,7 +25,7 @@ import { WireTable } from "./wire-table.js";
 
 const ALL_TYPES = [...ALL_ENVOY_TYPES].sort();
 /** Most messages in one SnapshotBatch. */
-const BATCH_SIZE = 64;
+const BATCH_SIZE = 16;
 
 export interface SnapshotDispatchOptions {
   readonly clock: Clock;

@@ -6,7 +6,7 @@
 // in one long turn, with the thread's sockets and timers waiting behind them.
 
 /** Longest a mailbox handles messages without giving its event loop a turn. */
-const SLICE_MS = 10;
+const SLICE_MS = 4;
 
 export type MailboxHandler<M> = (message: M) => unknown;
 
