@@ -111,6 +111,8 @@ class CoordinatorActor implements Actor {
         if (this.views.remove(m.connectionId)) this.coordinator?.disconnected(m.connectionId);
         return null;
       case "peer-down": {
+        // A restarted ingest counts from 1 again: its deltas are gaps until the next resync.
+        if (m.peer === "ingest") this.replica.sourceDied();
         if (m.peer !== "xds") return {};
         // The restarted xDS actor starts with an empty resource table.
         this.dispatch?.reset();
