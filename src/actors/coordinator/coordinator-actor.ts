@@ -28,6 +28,14 @@ const RECENT_PUSHES = 50;
 /** Longest one slice of background re-indexing keeps the coordinator's thread. */
 const REINDEX_SLICE_MS = 10;
 
+/** A push as /debug/push_status shows it and the "config pushed" log line says it. */
+export interface PushStatusEntry extends Omit<PushSummary, "version"> {
+  /** The ingest actor's config version the pushed model holds (its numbering: restarts at 1). */
+  readonly configVersion: number;
+  /** The model version: the coordinator replica's own numbering, the snapshots' version. */
+  readonly modelVersion: number;
+}
+
 export function createActor(ctx: ActorContext): Actor {
   return new CoordinatorActor(ctx);
 }
@@ -35,7 +43,7 @@ export function createActor(ctx: ActorContext): Actor {
 class CoordinatorActor implements Actor {
   private readonly replica = new ConfigReplica();
   private readonly views = new ConnectedViews();
-  private readonly recent: PushSummary[] = [];
+  private readonly recent: PushStatusEntry[] = [];
   private readonly log;
   private pipeline?: SnapshotPipeline;
   private coordinator?: PushCoordinator<string>;
@@ -188,17 +196,19 @@ class CoordinatorActor implements Actor {
     setImmediate(slice);
   }
 
-  private pushed(s: PushSummary): void {
+  private pushed({ version, ...s }: PushSummary): void {
+    // The model was built from the replica in this same turn: sourceVersion is the one it holds.
+    const entry = { configVersion: this.replica.sourceVersion, modelVersion: version, ...s };
     this.log.info(
       {
-        ...s,
+        ...entry,
         types: typesLabel(s.types),
         proxies: s.proxies.length,
         ownWorkload: s.ownWorkload.length,
       },
       "config pushed",
     );
-    this.recent.push(s);
+    this.recent.push(entry);
     if (this.recent.length > RECENT_PUSHES) this.recent.shift();
   }
 }

@@ -53,7 +53,7 @@ export function registerServeRoutes(o: ServeRoutesOptions): void {
   );
   monitoring.route(
     "/debug/push_status",
-    "the last pushes: version, cause, types, scopes and proxies pushed",
+    "the last pushes: config version (ingest's) and model version, cause, types, scopes and proxies pushed",
     async () => ({ body: await ask("coordinator", { type: "push-status" }) }),
   );
   monitoring.route(
