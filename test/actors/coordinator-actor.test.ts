@@ -127,3 +127,17 @@ test("after the ingest actor died, the first delta of its successor (counting fr
     ],
   );
 });
+
+test("when the ingest actor is restarted, the coordinator resyncs from its snapshot and pushes the difference", async (t) => {
+  const c = await startCoordinator(t, {
+    type: "config-snapshot",
+    version: 4,
+    objects: ["a", "b"].map(service),
+  });
+  await c.handle({ type: "peer-down", peer: "ingest" });
+  // While it was down, b was removed and c added: the new one read them as its version 1.
+  c.ingest.snapshot = { type: "config-snapshot", version: 1, objects: ["a", "c"].map(service) };
+  await c.handle({ type: "peer-restarted", peer: "ingest" });
+  t.is(c.ingest.requests, 2);
+  t.like(await c.pushStatus(), [{ configVersion: 1, modelVersion: 2, events: 2 }]);
+});

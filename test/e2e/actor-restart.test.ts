@@ -1,9 +1,11 @@
 // Actor restarts in the real `meshpilot serve` (test hooks on: /debug/crash_actor makes an
 // actor's thread throw). The coordinator dying loses no stream: the xDS actor keeps its
-// connections, and a config change after the restart still reaches them. The xDS actor dying
-// loses its streams, says so in the log, and proxies reconnect to the restarted one.
+// connections, and a config change after the restart still reaches them. The ingest actor
+// dying loses no stream either: the new one re-reads the directories and counts from 1 again,
+// and the coordinator resyncs, so a change after the restart still reaches them. The xDS actor
+// dying loses its streams, says so in the log, and proxies reconnect to the restarted one.
 
-import test from "ava";
+import test, { type ExecutionContext } from "ava";
 import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,21 +15,26 @@ import { eventually, startServe, type ServeProcess } from "../helpers/serve-proc
 import { AdsClient } from "../xds/helpers/ads-client.js";
 
 const CDS = TypeUrl.Cluster;
-const EXTRA_CLUSTER = "outbound|8080||extra.default.svc.cluster.local";
-const EXTRA_SERVICE = `
+
+/** A Service named `name` (its YAML), and the outbound cluster it gives every sidecar. */
+function service(name: string): { yaml: string; cluster: string } {
+  return {
+    yaml: `
 apiVersion: v1
 kind: Service
-metadata: { name: extra, namespace: default }
+metadata: { name: ${name}, namespace: default }
 spec:
-  selector: { app: extra }
+  selector: { app: ${name} }
   ports: [{ name: http, port: 8080 }]
-`;
+`,
+    cluster: `outbound|8080||${name}.default.svc.cluster.local`,
+  };
+}
+const EXTRA = service("extra");
 
 process.env["MESHPILOT_TEST_HOOKS"] = "1";
 
-async function serveBookinfo(t: {
-  teardown(fn: () => unknown): void;
-}): Promise<[ServeProcess, string]> {
+async function serveBookinfo(t: ExecutionContext): Promise<[ServeProcess, string]> {
   const dir = await mkdtemp(join(tmpdir(), "meshpilot-restart-"));
   await cp(repoPath("examples/bookinfo"), dir, { recursive: true });
   const serve = await startServe(["--config-dir", dir]);
@@ -38,42 +45,85 @@ async function serveBookinfo(t: {
   return [serve, dir];
 }
 
-/** Resolves once the supervisor has logged the actor's restart. */
-function restarted(serve: ServeProcess, actor: string): Promise<true> {
+/** A client on an ADS stream that asked for clusters; the first response's names (acked). */
+async function clusterClient(t: ExecutionContext, serve: ServeProcess) {
+  const client = new AdsClient(serve.xds);
+  t.teardown(() => client.close());
+  client.request(CDS);
+  const first = await client.next(CDS);
+  client.ack(first);
+  return { client, names: first.names(), ended: client.status.then(() => true) };
+}
+
+/** Crashes an actor through the test hook; resolves once it was logged, counted and restarted. */
+async function crashAndRestart(t: ExecutionContext, serve: ServeProcess, actor: string) {
+  t.is((await serve.get(`/debug/crash_actor?actor=${actor}`)).status, 200);
   const re = new RegExp(`"actor":"${actor}".*"msg":"actor restarted"`);
-  return eventually(
+  await eventually(
     async () => (re.test(serve.stderr()) ? true : undefined),
     `${actor} restart`,
     20_000,
   );
+  t.regex(serve.stderr(), new RegExp(`"actor":"${actor}".*"msg":"actor crashed; restarting"`));
+  const metrics = (await serve.get("/metrics")).body;
+  t.true(metrics.includes(`meshpilot_actor_restarts_total{actor="${actor}"} 1`));
 }
+
+/** False while the stream is up. */
+const hasEnded = (ended: Promise<boolean>) => Promise.race([ended, Promise.resolve(false)]);
 
 test.serial(
   "the coordinator thread dies: the stream stays up, and a change after the restart reaches it",
   async (t) => {
     const [serve, dir] = await serveBookinfo(t);
-    const client = new AdsClient(serve.xds);
-    t.teardown(() => client.close());
-    client.request(CDS);
-    const first = await client.next(CDS);
-    t.false(first.names().includes(EXTRA_CLUSTER));
-    client.ack(first);
-    const streamEnded = client.status.then(() => true);
+    const { client, names, ended } = await clusterClient(t, serve);
+    t.false(names.includes(EXTRA.cluster));
 
-    t.is((await serve.get("/debug/crash_actor?actor=coordinator")).status, 200);
-    await restarted(serve, "coordinator");
-    t.regex(serve.stderr(), /"actor":"coordinator".*"msg":"actor crashed; restarting"/);
-    t.regex(
-      (await serve.get("/metrics")).body,
-      /meshpilot_actor_restarts_total\{actor="coordinator"\} 1/,
-    );
-
-    await writeFile(join(dir, "extra-service.yaml"), EXTRA_SERVICE);
+    await crashAndRestart(t, serve, "coordinator");
+    await writeFile(join(dir, "extra-service.yaml"), EXTRA.yaml);
     const next = await client.next(CDS);
-    t.true(next.names().includes(EXTRA_CLUSTER), "the change reached the stream it had before");
-    t.false(await Promise.race([streamEnded, Promise.resolve(false)]), "the stream never ended");
+    t.true(next.names().includes(EXTRA.cluster), "the change reached the stream it had before");
+    t.false(await hasEnded(ended), "the stream never ended");
     const rows = await serve.getJson<Array<{ proxy: string }>>("/debug/syncz");
     t.is(rows.length, 1);
+  },
+);
+
+interface PushStatusEntry {
+  configVersion: number;
+  modelVersion: number;
+}
+
+test.serial(
+  "the ingest thread dies: the stream stays up, the coordinator resyncs, and a change after the restart reaches it",
+  async (t) => {
+    const [serve, dir] = await serveBookinfo(t);
+    const { client, ended } = await clusterClient(t, serve);
+    /** Writes a Service's file and waits for its cluster on the stream. */
+    const add = async (name: string): Promise<string[]> => {
+      const s = service(name);
+      await writeFile(join(dir, `${name}.yaml`), s.yaml);
+      for (;;) {
+        const r = await client.next(CDS);
+        client.ack(r);
+        if (r.names().includes(s.cluster)) return r.names();
+      }
+    };
+    const lastPush = async () =>
+      (await serve.getJson<PushStatusEntry[]>("/debug/push_status")).at(-1);
+    // Two changes first, so the old ingest's numbering (3) is ahead of its successor's (1).
+    await add("before-a");
+    await add("before-b");
+    t.like(await lastPush(), { configVersion: 3, modelVersion: 3 });
+
+    await crashAndRestart(t, serve, "ingest");
+    const names = await add("after");
+    t.true(names.includes(service("before-a").cluster), "what the new ingest re-read is kept");
+    t.false(await hasEnded(ended), "the stream never ended");
+    // The new ingest re-read the directories as its version 1; the change is its version 2.
+    t.like(await lastPush(), { configVersion: 2, modelVersion: 4 });
+    t.regex(serve.stderr(), /"configVersion":2,"modelVersion":4,.*"msg":"config pushed"/);
+    t.is((await serve.getJson<unknown[]>("/debug/configz")).length, 32 + 3);
   },
 );
 
@@ -81,19 +131,13 @@ test.serial(
   "the xDS thread dies: its streams end, the log says so, and a proxy reconnects",
   async (t) => {
     const [serve] = await serveBookinfo(t);
-    const client = new AdsClient(serve.xds);
-    t.teardown(() => client.close());
-    client.request(CDS);
-    await client.next(CDS);
+    const { ended } = await clusterClient(t, serve);
 
-    t.is((await serve.get("/debug/crash_actor?actor=xds")).status, 200);
-    await client.status;
-    await restarted(serve, "xds");
+    await crashAndRestart(t, serve, "xds");
+    t.true(await ended);
     t.regex(serve.stderr(), /"msg":"1 streams lost; proxies will reconnect"/);
 
-    const again = new AdsClient(serve.xds);
-    t.teardown(() => again.close());
-    again.request(CDS);
-    t.true((await again.next(CDS)).names().length > 0);
+    const again = await clusterClient(t, serve);
+    t.true(again.names.length > 0);
   },
 );
