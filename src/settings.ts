@@ -1,10 +1,12 @@
 // Every setting of `meshpilot serve`: its flag, its environment variable, default and meaning.
-// One table, so `meshpilot serve --help`, the README and the code can never disagree.
+// One table, so `meshpilot serve --help`, the README and the code can never disagree. A setting
+// without a flag is read from its environment variable only (the test hooks).
 
 import { availableParallelism } from "node:os";
 
 export interface SettingSpec {
-  readonly flag: string;
+  /** Absent: environment variable only. */
+  readonly flag?: string;
   readonly env: string;
   readonly description: string;
   readonly default?: string;
@@ -66,6 +68,11 @@ export const SERVE_SETTINGS = {
     description: "trace, debug, info, warn or error",
     default: "info",
   },
+  testHooks: {
+    env: "MESHPILOT_TEST_HOOKS",
+    description:
+      "for tests only: 1 adds /debug/crash_actor?actor=NAME, which makes that actor's thread throw (test/e2e/actor-restart.test.ts); never set it in production",
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type ServeSettingName = keyof typeof SERVE_SETTINGS;
@@ -86,7 +93,7 @@ export function resolveServeSettings(
 ): ServeSettings {
   const out: Record<string, string | readonly string[] | undefined> = {};
   for (const [name, spec] of Object.entries(SERVE_SETTINGS) as [ServeSettingName, SettingSpec][]) {
-    const flag = flags[spec.flag];
+    const flag = spec.flag === undefined ? undefined : flags[spec.flag];
     const fromEnv = env[spec.env];
     if (spec.repeatable) {
       const list = Array.isArray(flag) ? flag : typeof flag === "string" ? [flag] : undefined;
@@ -110,6 +117,7 @@ export function settingsHelp(): string {
     .map((s) => {
       const dflt = s.default ? ` (default ${s.default})` : "";
       const rep = s.repeatable ? " (repeatable)" : "";
+      if (s.flag === undefined) return `  ${s.env.padEnd(22)} ${s.description}${rep}${dflt}`;
       return `  --${s.flag.padEnd(20)} ${s.description}${rep}${dflt}\n  ${" ".repeat(22)} env ${s.env}`;
     })
     .join("\n");

@@ -17,7 +17,7 @@ commands:
                         --output text|json   (default text); exit 0 when clean, 1 on errors
   help                this text
 
-serve flags:
+serve settings (a flag and its environment variable, or an environment variable only):
 ${settingsHelp()}
 
 push tuning (environment variables):
@@ -77,6 +77,7 @@ export function parseServeFlags(
 ): Record<string, string | string[] | boolean | undefined> {
   const options: Record<string, { type: "string"; multiple?: boolean }> = {};
   for (const s of Object.values(SERVE_SETTINGS as Record<string, SettingSpec>)) {
+    if (s.flag === undefined) continue;
     options[s.flag] = s.repeatable ? { type: "string", multiple: true } : { type: "string" };
   }
   return parseArgs({ args: [...args], options, allowPositionals: false }).values;

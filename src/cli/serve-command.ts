@@ -66,7 +66,7 @@ export async function runServe(
     supervisor,
     registry,
     ready: () => ready,
-    testHooks: process.env["MESHPILOT_TEST_HOOKS"] === "1",
+    testHooks: settings.testHooks === "1",
   });
   const shutdown = async (): Promise<void> => {
     await Promise.allSettled([supervisor.stop(), monitoring.close()]);

@@ -42,6 +42,8 @@ test("serve loads the bookinfo example and lists it at /debug/configz", async (t
   t.is(metrics.status, 200);
   t.regex(metrics.body, /^pilot_xds 0$/m);
   t.regex(metrics.body, /^process_resident_memory_bytes \d+/m);
+  t.regex(metrics.body, /^process_start_time_seconds \d+/m);
+  t.is((await serve.get("/debug/crash_actor?actor=ingest")).status, 404, "test hooks are off");
   t.is(await serve.stop(), 0);
 });
 
