@@ -9,6 +9,8 @@ import { move, transferableSymbol, valueSymbol } from "piscina";
 import { ResourceEncoder } from "../push/resource-encoder.js";
 import type { MeshModelOptions } from "../registry/mesh/types.js";
 import type { GenerateResult, GenerateTask } from "../actors/messages.js";
+import { resolveComputeNice } from "../settings.js";
+import { lowerThreadPriority } from "../thread-priority.js";
 import { generateView } from "./generate-view.js";
 import { joinConfigChannel } from "./replica-channel.js";
 
@@ -20,6 +22,8 @@ export interface ComputeWorkerData {
 }
 
 const data = workerData as ComputeWorkerData;
+// Generation gives way to the xDS and main threads (MESHPILOT_COMPUTE_NICE), as in the coordinator.
+lowerThreadPriority(resolveComputeNice(process.env));
 const { replica } = joinConfigChannel(data.channel, data.modelOptions);
 const encoder = new ResourceEncoder();
 let encoderVersion: number | undefined;

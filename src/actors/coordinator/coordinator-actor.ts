@@ -9,7 +9,8 @@ import { PushCoordinator, type PushSummary } from "../../push/push-coordinator.j
 import { PushMetrics, typesLabel } from "../../push/push-metrics.js";
 import { fullPushForAll } from "../../push/push-request.js";
 import { SnapshotPipeline } from "../../push/snapshot-pipeline.js";
-import { resolveComputeThreads, type PushSettings } from "../../settings.js";
+import { resolveComputeNice, resolveComputeThreads, type PushSettings } from "../../settings.js";
+import { lowerThreadPriority } from "../../thread-priority.js";
 import type { Proxy } from "../../xds/proxy-identity.js";
 import type { ConfigDelta, CoordinatorMessage, StartInfo } from "../messages.js";
 import type { Actor, ActorContext } from "../runtime/actor-host.js";
@@ -56,6 +57,7 @@ class CoordinatorActor implements Actor {
 
   async start(): Promise<StartInfo> {
     const { ctx, log } = this;
+    lowerThreadPriority(resolveComputeNice(process.env), log);
     await this.resync();
     const { objects, version } = this.replica.store.snapshot();
     const pipeline = new SnapshotPipeline(objects, version);
