@@ -203,7 +203,7 @@ export const PUSH_SETTINGS = {
   computeNice: {
     env: "MESHPILOT_COMPUTE_NICE",
     description:
-      "scheduling priority (nice, -20 to 19) of the threads that generate config, the coordinator's and the compute pool's: above 0 lets the xDS thread (streams, ACKs) and the main thread run first when the cores are busy (xDS-thread lag during a full push at 2,000 proxies on 2 cores: 392 ms at 0, 46 ms at 10; docs/benchmarks.md); 0 = the same as the other threads",
+      "scheduling priority (nice, -20 to 19) of the threads that generate config, the coordinator's and the compute pool's: above 0 lets the xDS thread (streams, ACKs) and the main thread run first when the cores are busy (2,000 proxies on 2 cores, three back-to-back pairs: xDS-thread lag during a full push 273-531 ms at 0, 106-113 ms at 10; docs/benchmarks.md); 0 = the same as the other threads",
     default: "10",
   },
   computeThreads: {
