@@ -5,7 +5,7 @@
 //   node dist/loadtest/fleet-bench.js [--services 1000] [--endpoints 10000] [--namespaces 200]
 //       [--proxies 2000] [--procs 2] [--variant sotw|delta] [--transport grpc-js|http2]
 //       [--rate 20] [--duration 60] [--singles 3] [--connect-step 500]
-//       [--nack 0] [--stall 0] [--out loadtest/results/<date>] [--keep-mesh]
+//       [--nack 0] [--stall 0] [--client-nice 0] [--out loadtest/results/<date>] [--keep-mesh]
 
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,6 +43,7 @@ const opts: FleetOptions = {
   connectStep: Math.max(1, num("connect-step", DEFAULTS.connectStep)),
   nackFraction: num("nack", DEFAULTS.nackFraction),
   stallFraction: num("stall", DEFAULTS.stallFraction),
+  clientNice: Math.min(19, num("client-nice", DEFAULTS.clientNice)),
   outDir: arg("out", join(root, "loadtest", "results", day)),
   meshDir: join(root, "loadtest", "results", "tmp", `fleet-mesh-${process.pid}`),
   keepMesh: process.argv.includes("--keep-mesh"),

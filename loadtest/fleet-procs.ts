@@ -1,6 +1,7 @@
 // Fleet benchmark: the fleet processes (fleet-client.ts, forked), and their stats summed.
 
 import { fork, type ChildProcess } from "node:child_process";
+import { setPriority } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { ClientStats, EventAnswer, EventQuery, ProxySpec } from "./fleet-client.js";
 
@@ -29,12 +30,14 @@ export function nextMessage<T>(p: ChildProcess, cmd: string, timeoutMs = 60_000)
 export class FleetProcs {
   readonly procs: ChildProcess[] = [];
 
-  async start(k: number, address: string, variant: string): Promise<void> {
+  async start(k: number, address: string, variant: string, nice = 0): Promise<void> {
     for (let i = 0; i < k; i++) {
       const p = fork(here("./fleet-client.js"), [], {
         stdio: ["ignore", "inherit", "inherit", "ipc"],
       });
       this.procs.push(p);
+      // The process's main thread, where its streams are handled (Linux: per thread).
+      if (nice !== 0 && p.pid !== undefined) setPriority(p.pid, nice);
       await nextMessage(p, "ready");
       p.send({ cmd: "init", address, variant });
       await nextMessage(p, "init");

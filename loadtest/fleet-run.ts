@@ -96,7 +96,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
   try {
     await serve.ready(120_000);
     o.log(`fleet: serve ready at ${serve.xdsAddress} (monitoring ${serve.monitoringAddress})`);
-    await fleet.start(o.procs, serve.xdsAddress, o.variant);
+    await fleet.start(o.procs, serve.xdsAddress, o.variant, o.clientNice);
     const specs = proxySpecs(mesh, o);
     const ackers = specs.filter((s) => s.mode === "ack").length;
 

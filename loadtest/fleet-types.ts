@@ -22,6 +22,11 @@ export interface FleetOptions {
   connectStep: number;
   nackFraction: number;
   stallFraction: number;
+  /**
+   * Nice value of the fleet processes' main threads (0: as the server's). The simulated sidecars
+   * stand in for Envoys on other machines; on a 2-core machine they take cores from the server.
+   */
+  clientNice: number;
   /** Where the report goes (a dated folder is not added here). */
   outDir: string;
   /** Where the mesh is generated (removed at the end unless keepMesh). */
@@ -46,6 +51,7 @@ export const DEFAULTS: Omit<FleetOptions, "outDir" | "meshDir" | "command" | "lo
   connectStep: 500,
   nackFraction: 0,
   stallFraction: 0,
+  clientNice: 0,
   keepMesh: false,
 };
 
