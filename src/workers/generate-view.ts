@@ -11,7 +11,7 @@ import { generateKind, MESSAGE_TYPE, type ResourceKind } from "../translate/inde
 import { typeUrlOf } from "../push/proxy-snapshot.js";
 import type { ResourceEncoder } from "../push/resource-encoder.js";
 import { viewDependencies } from "../push/scope-dependencies.js";
-import type { EncodedResource } from "../xds/encoded-resource.js";
+import { concatAnyBytes, type EncodedResource } from "../xds/encoded-resource.js";
 import type { GeneratedTypeSet, GenerateResult, GenerateTask } from "../actors/messages.js";
 
 const KIND_OF_TYPE = new Map(
@@ -35,18 +35,13 @@ export function packResources(
     readonly resources: readonly EncodedResource[];
   }>,
 ): { sets: GeneratedTypeSet[]; bytes: ArrayBuffer } {
-  let total = 0;
-  for (const t of typed) for (const r of t.resources) total += r.any.length;
-  const bytes = new ArrayBuffer(total);
-  const view = new Uint8Array(bytes);
-  let offset = 0;
+  const { bytes, offsets } = concatAnyBytes(typed.flatMap((t) => t.resources));
+  let i = 0;
   const sets = typed.map((t) => ({
     typeUrl: t.typeUrl,
     resources: t.resources.map((r) => {
-      view.set(r.any, offset);
-      const ref = { name: r.name, version: r.version, offset, length: r.any.length };
-      offset += r.any.length;
-      return ref;
+      const offset = offsets[i++] ?? 0;
+      return { name: r.name, version: r.version, offset, length: r.any.length };
     }),
   }));
   return { sets, bytes };

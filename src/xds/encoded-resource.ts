@@ -84,6 +84,27 @@ export class EncodedResource {
   }
 }
 
+/**
+ * The Any bytes of these resources back to back in one buffer (to transfer to another thread),
+ * and the offset of each.
+ */
+export function concatAnyBytes(resources: readonly EncodedResource[]): {
+  bytes: ArrayBuffer;
+  offsets: number[];
+} {
+  let total = 0;
+  for (const r of resources) total += r.any.length;
+  const bytes = new ArrayBuffer(total);
+  const view = new Uint8Array(bytes);
+  let at = 0;
+  const offsets = resources.map((r) => {
+    view.set(r.any, at);
+    at += r.any.length;
+    return at - r.any.length;
+  });
+  return { bytes, offsets };
+}
+
 let bodyIds = 0;
 
 /** The SotW version_info of a selection of resources of one type (sorted by name). */

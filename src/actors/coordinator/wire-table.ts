@@ -8,7 +8,11 @@
 // coordinator) starts an empty table on both sides.
 
 import { randomUUID } from "node:crypto";
-import type { EncodedResource, ResourceSet } from "../../xds/encoded-resource.js";
+import {
+  concatAnyBytes,
+  type EncodedResource,
+  type ResourceSet,
+} from "../../xds/encoded-resource.js";
 import type { SnapshotUpdate, WireResource, WireSet } from "../messages.js";
 
 interface Forgettable {
@@ -91,16 +95,14 @@ function packResources(fresh: readonly EncodedResource[]): {
   newResources: WireResource[];
   bytes: ArrayBuffer;
 } {
-  let total = 0;
-  for (const r of fresh) total += r.any.length;
-  const bytes = new ArrayBuffer(total);
-  const view = new Uint8Array(bytes);
-  let offset = 0;
-  const newResources = fresh.map((r) => {
-    view.set(r.any, offset);
-    const w = { id: r.id, typeUrl: r.typeUrl, name: r.name, version: r.version, offset };
-    offset += r.any.length;
-    return { ...w, length: r.any.length };
-  });
+  const { bytes, offsets } = concatAnyBytes(fresh);
+  const newResources = fresh.map((r, i) => ({
+    id: r.id,
+    typeUrl: r.typeUrl,
+    name: r.name,
+    version: r.version,
+    offset: offsets[i] ?? 0,
+    length: r.any.length,
+  }));
   return { newResources, bytes };
 }
