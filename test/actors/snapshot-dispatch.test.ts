@@ -102,7 +102,6 @@ test("a view is generated once at a time; pushes meanwhile merge into one more, 
   );
   const lastOrder = sent[3] as PushOrder;
   t.deepEqual([...lastOrder.proxyIds].sort(), ["p1", "p2"]);
-  await dispatch.idle();
   dispatch.stop();
 });
 

@@ -60,7 +60,6 @@ export class SnapshotDispatch {
   private readonly dispatcher: PushDispatcher<string>;
   private readonly probe: LoadProbe;
   private readonly work = new Map<string, ViewWork>();
-  private readonly idleWaiters: Array<() => void> = [];
   private outbox: (SnapshotUpdate | PushOrder)[] = [];
   private flushScheduled = false;
 
@@ -81,10 +80,7 @@ export class SnapshotDispatch {
       queue: this.queue,
       throttle: this.throttle,
       push: (viewKey, request) => this.pushView(viewKey, request),
-      onOutcome: (o) => {
-        options.onOutcome?.(o);
-        if (this.queue.pendingCount === 0 && this.queue.inFlightCount === 0) this.wakeIdle();
-      },
+      ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
     });
   }
 
@@ -110,12 +106,6 @@ export class SnapshotDispatch {
       w.orderAll ||= order === "all";
       this.dispatcher.enqueue(g.viewKey, request);
     }
-  }
-
-  /** Resolves once nothing is queued or being generated. */
-  idle(): Promise<void> {
-    if (this.queue.pendingCount === 0 && this.queue.inFlightCount === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** The xDS actor restarted: its table is empty, and what waited to be sent is for the old one. */
@@ -173,9 +163,5 @@ export class SnapshotDispatch {
     const transfer = messages.flatMap((m) => (m.type === "snapshot-update" ? [m.bytes] : []));
     // The xDS actor gone: what it would have held is sent anew (WireTable reset) when it is back.
     this.options.xds()?.send({ type: "snapshot-batch", messages }, transfer);
-  }
-
-  private wakeIdle(): void {
-    for (const wake of this.idleWaiters.splice(0)) wake();
   }
 }

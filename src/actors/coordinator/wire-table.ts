@@ -38,9 +38,6 @@ export class WireTable {
     if (f.epoch !== this.epoch) return;
     (f.kind === "set" ? this.forgottenSets : this.forgottenResources).push(f.id);
   });
-  /** Sets and resources sent since this table was made (for tests and metrics). */
-  setsSent = 0;
-  resourcesSent = 0;
 
   /** The update for a view, and the buffer to transfer with it. */
   update(v: ViewSets, complete: boolean): SnapshotUpdate {
@@ -61,8 +58,6 @@ export class WireTable {
       newSets.push({ id: set.id, typeUrl: set.typeUrl, resourceIds });
     }
     const { newResources, bytes } = packResources(fresh);
-    this.setsSent += newSets.length;
-    this.resourcesSent += newResources.length;
     const update: SnapshotUpdate = {
       type: "snapshot-update",
       epoch: this.epoch,
